@@ -1,0 +1,1 @@
+//! Question templates to questions. (Being written.)

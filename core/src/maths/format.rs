@@ -1,0 +1,1 @@
+//! Formatting of syntax trees as plain text, LaTeX and spoken English. (Being written.)
