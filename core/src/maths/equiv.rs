@@ -1,0 +1,644 @@
+//! Equivalence of expressions, and of equations, inequalities and systems
+//! by their solution sets.
+//!
+//! Exact methods come first: rational-function normal forms for
+//! expressions, real solution sets (see [`super::sets`]) for one unknown,
+//! elimination for linear systems. Letters other than the unknowns are
+//! replaced by fixed awkward rationals, several times over, which is exact
+//! evaluation at random points rather than rounding. Floating point is used
+//! only for expressions with functions the algebra cannot see into, and the
+//! result then says so.
+
+use std::collections::BTreeMap;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+use super::ast::{BinOp, Expr, RelOp, Statement};
+use super::number::Real;
+use super::poly::{Atom, Budget, Frac, Normaliser, Poly};
+use super::sets::{compare, Cond, SetRelation};
+use super::upoly::UPoly;
+use super::{numeric, Limits, MathsError};
+
+/// Values substituted for letters that are not the unknown. Awkward
+/// rationals, so that a coincidence at one of them is very unlikely.
+const SAMPLES: [(i64, i64); 8] = [
+    (17, 7),
+    (-23, 11),
+    (31, 5),
+    (5, 13),
+    (-41, 3),
+    (59, 17),
+    (7, 19),
+    (-3, 29),
+];
+
+/// The result of comparing two expressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExprComparison {
+    pub equal: bool,
+    /// False when the answer rests on floating-point evaluation.
+    pub exact: bool,
+}
+
+/// Every way of choosing the signs of the `±` in an expression (at most 16).
+pub fn expand_plus_minus(expr: &Expr) -> Vec<Expr> {
+    fn walk(expr: &Expr) -> Vec<Expr> {
+        match expr {
+            Expr::PlusMinus { lhs, rhs } => {
+                let rights = walk(rhs);
+                let lefts = match lhs {
+                    Some(l) => walk(l),
+                    None => vec![],
+                };
+                let mut out = Vec::new();
+                for r in &rights {
+                    if lefts.is_empty() {
+                        out.push(r.clone());
+                        out.push(Expr::Neg(Box::new(r.clone())));
+                    }
+                    for l in &lefts {
+                        out.push(binary(BinOp::Add, l.clone(), r.clone()));
+                        out.push(binary(BinOp::Sub, l.clone(), r.clone()));
+                    }
+                }
+                out.truncate(16);
+                out
+            }
+            Expr::Neg(inner) => walk(inner)
+                .into_iter()
+                .map(|e| Expr::Neg(Box::new(e)))
+                .collect(),
+            Expr::Group(inner) => walk(inner)
+                .into_iter()
+                .map(|e| Expr::Group(Box::new(e)))
+                .collect(),
+            Expr::Percent(inner) => walk(inner)
+                .into_iter()
+                .map(|e| Expr::Percent(Box::new(e)))
+                .collect(),
+            Expr::Factorial(inner) => walk(inner)
+                .into_iter()
+                .map(|e| Expr::Factorial(Box::new(e)))
+                .collect(),
+            Expr::Call(f, inner) => walk(inner)
+                .into_iter()
+                .map(|e| Expr::Call(*f, Box::new(e)))
+                .collect(),
+            Expr::Binary {
+                op,
+                lhs,
+                rhs,
+                implicit,
+            } => {
+                let lefts = walk(lhs);
+                let rights = walk(rhs);
+                let mut out = Vec::new();
+                for l in &lefts {
+                    for r in &rights {
+                        out.push(Expr::Binary {
+                            op: *op,
+                            lhs: Box::new(l.clone()),
+                            rhs: Box::new(r.clone()),
+                            implicit: *implicit,
+                        });
+                    }
+                }
+                out.truncate(16);
+                out
+            }
+            other => vec![other.clone()],
+        }
+    }
+    walk(expr)
+}
+
+fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    Expr::Binary {
+        op,
+        lhs: Box::new(lhs),
+        rhs: Box::new(rhs),
+        implicit: false,
+    }
+}
+
+pub fn contains_plus_minus(expr: &Expr) -> bool {
+    match expr {
+        Expr::PlusMinus { .. } => true,
+        Expr::Neg(e)
+        | Expr::Group(e)
+        | Expr::Percent(e)
+        | Expr::Factorial(e)
+        | Expr::Call(_, e) => contains_plus_minus(e),
+        Expr::Binary { lhs, rhs, .. } => contains_plus_minus(lhs) || contains_plus_minus(rhs),
+        _ => false,
+    }
+}
+
+/// Compares two expressions: the same function wherever both are defined.
+pub fn compare_expressions(
+    a: &Expr,
+    b: &Expr,
+    limits: &Limits,
+) -> Result<ExprComparison, MathsError> {
+    if contains_plus_minus(a) || contains_plus_minus(b) {
+        // Two sets of values: equal when each value of one is a value of the other.
+        let left = expand_plus_minus(a);
+        let right = expand_plus_minus(b);
+        let mut exact = true;
+        for (xs, ys) in [(&left, &right), (&right, &left)] {
+            for x in xs {
+                let mut found = false;
+                for y in ys {
+                    let c = compare_expressions(x, y, limits)?;
+                    exact &= c.exact;
+                    if c.equal {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    return Ok(ExprComparison {
+                        equal: false,
+                        exact,
+                    });
+                }
+            }
+        }
+        return Ok(ExprComparison { equal: true, exact });
+    }
+
+    let mut normaliser = Normaliser::new(*limits);
+    let fa = normaliser.frac(a)?;
+    let fb = normaliser.frac(b)?;
+    if fa.equals(&fb, &mut normaliser.budget)? {
+        return Ok(ExprComparison {
+            equal: true,
+            exact: true,
+        });
+    }
+    if !normaliser.has_opaque() {
+        return Ok(ExprComparison {
+            equal: false,
+            exact: true,
+        });
+    }
+    Ok(ExprComparison {
+        equal: numerically_equal(a, b),
+        exact: false,
+    })
+}
+
+/// Compares two expressions at sample points in floating point.
+fn numerically_equal(a: &Expr, b: &Expr) -> bool {
+    let mut names = Vec::new();
+    collect_vars(a, &mut names);
+    collect_vars(b, &mut names);
+    names.sort();
+    names.dedup();
+    let mut agreed = 0;
+    for round in 0..SAMPLES.len() {
+        let values: BTreeMap<String, f64> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let (n, d) = SAMPLES[(round + i) % SAMPLES.len()];
+                (name.clone(), (n as f64 / d as f64).abs() + 0.1 * i as f64)
+            })
+            .collect();
+        let x = numeric::eval(a, &values);
+        let y = numeric::eval(b, &values);
+        if x.is_nan() && y.is_nan() {
+            continue;
+        }
+        if !numeric::close(x, y) {
+            return false;
+        }
+        agreed += 1;
+    }
+    agreed >= 3
+}
+
+pub fn collect_vars(expr: &Expr, names: &mut Vec<String>) {
+    match expr {
+        Expr::Var(name) => names.push(name.clone()),
+        Expr::Neg(e)
+        | Expr::Group(e)
+        | Expr::Percent(e)
+        | Expr::Factorial(e)
+        | Expr::Call(_, e) => collect_vars(e, names),
+        Expr::Binary { lhs, rhs, .. } => {
+            collect_vars(lhs, names);
+            collect_vars(rhs, names);
+        }
+        Expr::PlusMinus { lhs, rhs } => {
+            if let Some(l) = lhs {
+                collect_vars(l, names);
+            }
+            collect_vars(rhs, names);
+        }
+        Expr::Num(_) | Expr::Const(_) => {}
+    }
+}
+
+pub fn statement_vars(statement: &Statement, names: &mut Vec<String>) {
+    match statement {
+        Statement::Expr(e) => collect_vars(e, names),
+        Statement::Relation { parts, .. } => parts.iter().for_each(|p| collect_vars(p, names)),
+        Statement::Continued { rest, .. } => statement_vars(rest, names),
+        Statement::Or(parts) | Statement::And(parts) => {
+            parts.iter().for_each(|p| statement_vars(p, names))
+        }
+    }
+}
+
+/// A condition with its sides normalised, before choosing the unknown.
+#[derive(Clone, Debug)]
+enum Logic {
+    Rel(Frac, RelOp),
+    And(Vec<Logic>),
+    Or(Vec<Logic>),
+}
+
+fn logic(statement: &Statement, normaliser: &mut Normaliser) -> Result<Logic, MathsError> {
+    Ok(match statement {
+        Statement::Expr(_) => {
+            return Err(MathsError::Unsupported(
+                "an expression with an equation (there is no = or < to compare)".into(),
+            ))
+        }
+        Statement::Continued { .. } => {
+            return Err(MathsError::Unsupported(
+                "a line that starts with a relation sign".into(),
+            ))
+        }
+        Statement::Relation { parts, ops } => {
+            let mut relations = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                let lefts = expand_plus_minus(&parts[i]);
+                let rights = expand_plus_minus(&parts[i + 1]);
+                let mut choices = Vec::new();
+                for l in &lefts {
+                    for r in &rights {
+                        let difference = normaliser
+                            .frac(l)?
+                            .sub(&normaliser.frac(r)?, &mut normaliser.budget)?;
+                        choices.push(Logic::Rel(difference, *op));
+                    }
+                }
+                relations.push(if choices.len() == 1 {
+                    choices.remove(0)
+                } else {
+                    Logic::Or(choices)
+                });
+            }
+            if relations.len() == 1 {
+                relations.remove(0)
+            } else {
+                Logic::And(relations)
+            }
+        }
+        Statement::Or(parts) => Logic::Or(
+            parts
+                .iter()
+                .map(|p| logic(p, normaliser))
+                .collect::<Result<_, _>>()?,
+        ),
+        Statement::And(parts) => Logic::And(
+            parts
+                .iter()
+                .map(|p| logic(p, normaliser))
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+fn logic_atoms(logic: &Logic, atoms: &mut Vec<Atom>) {
+    match logic {
+        Logic::Rel(f, _) => atoms.extend(f.atoms()),
+        Logic::And(parts) | Logic::Or(parts) => parts.iter().for_each(|p| logic_atoms(p, atoms)),
+    }
+}
+
+fn substitute(
+    logic: &Logic,
+    values: &BTreeMap<Atom, Real>,
+    budget: &mut Budget,
+) -> Result<Logic, MathsError> {
+    Ok(match logic {
+        Logic::Rel(f, op) => Logic::Rel(
+            Frac {
+                num: f.num.substitute(values, budget)?,
+                den: f.den.substitute(values, budget)?,
+            },
+            *op,
+        ),
+        Logic::And(parts) => Logic::And(
+            parts
+                .iter()
+                .map(|p| substitute(p, values, budget))
+                .collect::<Result<_, _>>()?,
+        ),
+        Logic::Or(parts) => Logic::Or(
+            parts
+                .iter()
+                .map(|p| substitute(p, values, budget))
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+fn to_cond(logic: &Logic, unknown: &Atom) -> Option<Cond> {
+    Some(match logic {
+        Logic::Rel(f, op) => Cond::Rel {
+            num: UPoly::from_poly(&f.num, unknown)?,
+            den: UPoly::from_poly(&f.den, unknown)?,
+            op: *op,
+        },
+        Logic::And(parts) => Cond::And(
+            parts
+                .iter()
+                .map(|p| to_cond(p, unknown))
+                .collect::<Option<_>>()?,
+        ),
+        Logic::Or(parts) => Cond::Or(
+            parts
+                .iter()
+                .map(|p| to_cond(p, unknown))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+/// Turns a list of values for one letter, `x = 2, x = -3`, into `x = 2 or x = -3`.
+///
+/// Students list solutions with commas; read literally, a comma is "and",
+/// which would make the list contradictory.
+pub fn listing_as_or(statement: &Statement) -> Option<Statement> {
+    let Statement::And(parts) = statement else {
+        return None;
+    };
+    let mut letter: Option<&str> = None;
+    for part in parts {
+        let Statement::Relation { parts: sides, ops } = part else {
+            return None;
+        };
+        if ops.as_slice() != [RelOp::Eq] {
+            return None;
+        }
+        let Expr::Var(name) = &sides[0] else {
+            return None;
+        };
+        let mut others = Vec::new();
+        collect_vars(&sides[1], &mut others);
+        if !others.is_empty() || letter.is_some_and(|l| l != name) {
+            return None;
+        }
+        letter = Some(name);
+    }
+    Some(Statement::Or(parts.clone()))
+}
+
+/// Compares the solution sets of two statements over the real numbers.
+///
+/// `unknowns` names the letters solved for; other letters are parameters.
+/// With no unknowns given, every letter is an unknown.
+pub fn compare_statements(
+    a: &Statement,
+    b: &Statement,
+    unknowns: &[String],
+    limits: &Limits,
+) -> Result<SetRelation, MathsError> {
+    let mut normaliser = Normaliser::new(*limits);
+    let la = logic(a, &mut normaliser)?;
+    let lb = logic(b, &mut normaliser)?;
+    if normaliser.has_opaque() {
+        return Err(MathsError::Unsupported(
+            "equations with functions such as sin, ln or √x".into(),
+        ));
+    }
+    let budget = &mut normaliser.budget;
+
+    // Fast path: two equations whose sides differ by a constant factor.
+    if let (Logic::Rel(fa, RelOp::Eq), Logic::Rel(fb, RelOp::Eq)) = (&la, &lb) {
+        let constant_dens = fa.den.as_constant().is_some() && fb.den.as_constant().is_some();
+        if constant_dens && !fa.num.is_zero() && fa.num.constant_ratio(&fb.num).is_some() {
+            return Ok(SetRelation::Equal);
+        }
+    }
+
+    let mut atoms = Vec::new();
+    logic_atoms(&la, &mut atoms);
+    logic_atoms(&lb, &mut atoms);
+    atoms.sort();
+    atoms.dedup();
+    let letters: Vec<&Atom> = atoms.iter().filter(|a| matches!(a, Atom::Var(_))).collect();
+    let mut chosen: Vec<Atom> = letters
+        .iter()
+        .filter(|a| matches!(a, Atom::Var(name) if unknowns.iter().any(|u| u == name)))
+        .map(|a| (*a).clone())
+        .collect();
+    if chosen.is_empty() {
+        chosen = letters.iter().map(|a| (*a).clone()).collect();
+    }
+
+    let is_system =
+        matches!((&la, &lb), (Logic::And(_), _) | (_, Logic::And(_))) && chosen.len() > 1;
+    let parameters: Vec<Atom> = atoms
+        .iter()
+        .filter(|a| !chosen.contains(a))
+        .cloned()
+        .collect();
+    let rounds = if parameters.is_empty() { 1 } else { 3 };
+    let mut relation = SetRelation::Equal;
+    for round in 0..rounds {
+        let values: BTreeMap<Atom, Real> = parameters
+            .iter()
+            .enumerate()
+            .map(|(i, atom)| {
+                let (n, d) = SAMPLES[(round * 3 + i) % SAMPLES.len()];
+                (
+                    atom.clone(),
+                    Real::from_rational(BigRational::new(BigInt::from(n), BigInt::from(d))),
+                )
+            })
+            .collect();
+        let sa = substitute(&la, &values, budget)?;
+        let sb = substitute(&lb, &values, budget)?;
+        let this = if is_system {
+            compare_linear_systems(&sa, &sb, &chosen, budget)?
+        } else {
+            compare_one_unknown(&sa, &sb, &chosen, budget)?
+        };
+        relation = relation.combine(this);
+        if relation == SetRelation::Different {
+            break;
+        }
+    }
+    Ok(relation)
+}
+
+fn compare_one_unknown(
+    a: &Logic,
+    b: &Logic,
+    chosen: &[Atom],
+    budget: &mut Budget,
+) -> Result<SetRelation, MathsError> {
+    let unknown = chosen.first().cloned().unwrap_or(Atom::Var("x".into()));
+    // Further unknowns in a single equation (such as 2x + 3y = 6) are
+    // treated as parameters: the sets must agree for every value of them.
+    let others: Vec<Atom> = chosen.iter().skip(1).cloned().collect();
+    if others.is_empty() {
+        let (Some(ca), Some(cb)) = (to_cond(a, &unknown), to_cond(b, &unknown)) else {
+            return Err(MathsError::Unsupported(
+                "these statements in one unknown".into(),
+            ));
+        };
+        return compare(&ca, &cb, budget);
+    }
+    let mut relation = SetRelation::Equal;
+    for round in 0..3 {
+        let values: BTreeMap<Atom, Real> = others
+            .iter()
+            .enumerate()
+            .map(|(i, atom)| {
+                let (n, d) = SAMPLES[(round * 2 + i + 1) % SAMPLES.len()];
+                (
+                    atom.clone(),
+                    Real::from_rational(BigRational::new(BigInt::from(n), BigInt::from(d))),
+                )
+            })
+            .collect();
+        let sa = substitute(a, &values, budget)?;
+        let sb = substitute(b, &values, budget)?;
+        let (Some(ca), Some(cb)) = (to_cond(&sa, &unknown), to_cond(&sb, &unknown)) else {
+            return Err(MathsError::Unsupported("these statements".into()));
+        };
+        relation = relation.combine(compare(&ca, &cb, budget)?);
+    }
+    Ok(relation)
+}
+
+/// Rows `[c1, …, cn, constant]` meaning `c1·x1 + … + cn·xn + constant = 0`.
+fn linear_rows(
+    logic: &Logic,
+    unknowns: &[Atom],
+    rows: &mut Vec<Vec<Real>>,
+) -> Result<(), MathsError> {
+    let unsupported = || MathsError::Unsupported("a system that is not linear".into());
+    match logic {
+        Logic::Rel(f, RelOp::Eq) => {
+            let den = f.den.as_constant().ok_or_else(unsupported)?;
+            let mut row = vec![Real::zero(); unknowns.len() + 1];
+            for (monomial, coefficient) in &f.num.terms {
+                let c = coefficient.div(&den).ok_or_else(unsupported)?;
+                match monomial.as_slice() {
+                    [] => row[unknowns.len()] = c,
+                    [(atom, 1)] => {
+                        let i = unknowns
+                            .iter()
+                            .position(|u| u == atom)
+                            .ok_or_else(unsupported)?;
+                        row[i] = c;
+                    }
+                    _ => return Err(unsupported()),
+                }
+            }
+            rows.push(row);
+            Ok(())
+        }
+        Logic::And(parts) => parts
+            .iter()
+            .try_for_each(|p| linear_rows(p, unknowns, rows)),
+        _ => Err(unsupported()),
+    }
+}
+
+/// Row-reduces in place and returns the rank of the coefficient part and
+/// whether the system is consistent.
+fn row_reduce(
+    rows: &mut [Vec<Real>],
+    columns: usize,
+    budget: &mut Budget,
+) -> Result<(usize, bool), MathsError> {
+    let mut rank = 0;
+    for column in 0..columns {
+        let Some(pivot) = (rank..rows.len()).find(|r| !rows[*r][column].is_zero()) else {
+            continue;
+        };
+        rows.swap(rank, pivot);
+        let inverse = rows[rank][column].inverse().unwrap_or_else(Real::one);
+        for value in rows[rank].iter_mut() {
+            *value = value.mul(&inverse);
+        }
+        for r in 0..rows.len() {
+            if r != rank && !rows[r][column].is_zero() {
+                budget.spend(rows[r].len() as u64)?;
+                let factor = rows[r][column].clone();
+                for c in 0..rows[r].len() {
+                    let delta = factor.mul(&rows[rank][c]);
+                    rows[r][c] = rows[r][c].sub(&delta);
+                }
+            }
+        }
+        rank += 1;
+    }
+    let consistent = rows
+        .iter()
+        .all(|row| row[..columns].iter().any(|v| !v.is_zero()) || row[columns].is_zero());
+    Ok((rank, consistent))
+}
+
+fn compare_linear_systems(
+    a: &Logic,
+    b: &Logic,
+    unknowns: &[Atom],
+    budget: &mut Budget,
+) -> Result<SetRelation, MathsError> {
+    let n = unknowns.len();
+    let mut rows_a = Vec::new();
+    linear_rows(a, unknowns, &mut rows_a)?;
+    let mut rows_b = Vec::new();
+    linear_rows(b, unknowns, &mut rows_b)?;
+    let mut rows_ab: Vec<Vec<Real>> = rows_a.iter().chain(rows_b.iter()).cloned().collect();
+    let (rank_a, consistent_a) = row_reduce(&mut rows_a, n, budget)?;
+    let (rank_b, consistent_b) = row_reduce(&mut rows_b, n, budget)?;
+    let (rank_ab, consistent_ab) = row_reduce(&mut rows_ab, n, budget)?;
+    Ok(match (consistent_a, consistent_b) {
+        (false, false) => SetRelation::Equal,
+        (false, true) => SetRelation::Subset,
+        (true, false) => SetRelation::Superset,
+        (true, true) => {
+            let a_in_b = consistent_ab && rank_ab == rank_a;
+            let b_in_a = consistent_ab && rank_ab == rank_b;
+            match (a_in_b, b_in_a) {
+                (true, true) => SetRelation::Equal,
+                (true, false) => SetRelation::Subset,
+                (false, true) => SetRelation::Superset,
+                (false, false) => SetRelation::Different,
+            }
+        }
+    })
+}
+
+/// Normalises one expression to its canonical rational function.
+pub fn canonical(expr: &Expr, limits: &Limits) -> Result<Frac, MathsError> {
+    Normaliser::new(*limits).frac(expr)
+}
+
+/// The exact value of an expression without letters, when the algebra can
+/// find one.
+pub fn exact_value(expr: &Expr, limits: &Limits) -> Result<Option<Real>, MathsError> {
+    let mut normaliser = Normaliser::new(*limits);
+    let frac = normaliser.frac(expr)?;
+    if normaliser.has_opaque() {
+        return Ok(None);
+    }
+    Ok(frac.as_constant())
+}
+
+/// Whether a polynomial in canonical form is the zero polynomial.
+pub fn is_zero_poly(poly: &Poly) -> bool {
+    poly.is_zero()
+}
