@@ -1,6 +1,18 @@
 //! The working checker: a verdict for every typed line and for the final answer.
 //!
-//! (The types are fixed; the implementation is being written.)
+//! A line is compared with the last line that was right (or the question).
+//! A wrong line is kept too: later lines that follow from it are marked as
+//! error carried forward, as UK exam marking does. The final line is checked
+//! for value against the question and for the form the question asks.
+
+mod diagnose;
+mod form;
+mod hint;
+mod rounding;
+mod run;
+
+pub use hint::hint;
+pub use run::check_working;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +35,24 @@ pub enum Rounding {
     SignificantFigures(u32),
 }
 
+/// The form a final answer must take, beyond having the right value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerForm {
+    /// `x = 5`, `x = 2 or x = -3`, `x > 4`: the unknown alone on one side.
+    Isolated,
+    /// No brackets left and like terms collected.
+    Expanded,
+    /// A product of factors that cannot be factorised further over the integers.
+    Factorised,
+    /// Like terms collected, fractions cancelled, surds simplified.
+    Simplified,
+    /// A number in simplest form, or rounded as the question says.
+    Number,
+    /// `a × 10^n` with `1 ≤ a < 10`.
+    StandardForm,
+}
+
 /// A question as the checker sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
@@ -31,6 +61,35 @@ pub struct Task {
     /// "every letter in the question".
     pub unknowns: Vec<String>,
     pub rounding: Option<Rounding>,
+    /// The required form; `None` means the usual form for the task.
+    pub form: Option<AnswerForm>,
+}
+
+impl Task {
+    pub fn new(kind: TaskKind) -> Task {
+        Task {
+            kind,
+            unknowns: Vec::new(),
+            rounding: None,
+            form: None,
+        }
+    }
+
+    /// The form the final answer must take.
+    pub fn answer_form(&self) -> AnswerForm {
+        self.form.unwrap_or(match self.kind {
+            TaskKind::Solve | TaskKind::Rearrange => AnswerForm::Isolated,
+            TaskKind::Simplify => AnswerForm::Simplified,
+            TaskKind::Expand => AnswerForm::Expanded,
+            TaskKind::Factorise => AnswerForm::Factorised,
+            TaskKind::Evaluate => AnswerForm::Number,
+        })
+    }
+
+    /// True when lines are equations or inequalities rather than expressions.
+    pub fn works_with_statements(&self) -> bool {
+        matches!(self.kind, TaskKind::Solve | TaskKind::Rearrange)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,31 +151,4 @@ pub struct Hint {
     pub text: String,
     /// For the third level: the line the student could type next.
     pub next_line: Option<String>,
-}
-
-/// Checks every line of `lines`; `lines[0]` is the question's starting line.
-pub fn check_working(task: &Task, lines: &[&str]) -> Report {
-    let _ = task;
-    Report {
-        lines: lines
-            .iter()
-            .map(|l| LineReport {
-                input: (*l).to_string(),
-                verdict: Verdict::Unreadable,
-                diagnosis: None,
-                message: "checker not written yet".into(),
-                ecf: false,
-            })
-            .collect(),
-        final_answer: FinalReport {
-            verdict: FinalVerdict::Unfinished,
-            message: String::new(),
-        },
-    }
-}
-
-/// A hint from where the student is: `lines[0]` is the question, the rest the working so far.
-pub fn hint(task: &Task, lines: &[&str], level: HintLevel) -> Option<Hint> {
-    let _ = (task, lines, level);
-    None
 }

@@ -642,3 +642,32 @@ pub fn exact_value(expr: &Expr, limits: &Limits) -> Result<Option<Real>, MathsEr
 pub fn is_zero_poly(poly: &Poly) -> bool {
     poly.is_zero()
 }
+
+/// The real solutions of a statement in one unknown, when there are
+/// finitely many: exact where rational, otherwise the midpoint of an
+/// interval narrower than 10^-40. `None` when the set contains an interval
+/// or the statement has other letters.
+pub fn solution_values(
+    statement: &Statement,
+    unknown: &str,
+    limits: &Limits,
+) -> Result<Option<Vec<BigRational>>, MathsError> {
+    let statement = listing_as_or(statement).unwrap_or_else(|| statement.clone());
+    let mut normaliser = Normaliser::new(*limits);
+    let tree = logic(&statement, &mut normaliser)?;
+    if normaliser.has_opaque() {
+        return Ok(None);
+    }
+    let Some(cond) = to_cond(&tree, &Atom::Var(unknown.to_string())) else {
+        return Ok(None);
+    };
+    let Some(roots) = super::sets::finite_solutions(&cond, &mut normaliser.budget)? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        roots
+            .iter()
+            .map(|r| super::upoly::midpoint(r.low(), r.high()))
+            .collect(),
+    ))
+}

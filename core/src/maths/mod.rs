@@ -18,6 +18,7 @@ pub mod number;
 pub mod numeric;
 pub mod parse;
 pub mod poly;
+pub mod pretty;
 pub mod sets;
 pub mod upoly;
 

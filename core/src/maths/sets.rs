@@ -24,13 +24,17 @@ pub enum Cond {
     Or(Vec<Cond>),
 }
 
-/// How one solution set sits against another.
+/// How a first solution set sits against a second.
+///
+/// With the line before as the first set and a new line as the second,
+/// `Subset` means the new line gained solutions (as squaring both sides
+/// can) and `Superset` means it lost some (as dividing by `x` can).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SetRelation {
     Equal,
-    /// The first set is a proper subset of the second: solutions were lost.
+    /// The first set is a proper subset of the second.
     Subset,
-    /// The first set is a proper superset of the second: solutions were gained.
+    /// The first set is a proper superset of the second.
     Superset,
     Different,
 }
@@ -217,7 +221,8 @@ pub fn finite_solutions(cond: &Cond, budget: &mut Budget) -> Result<Option<Vec<R
             }
         }
     }
-    let roots = critical.squarefree(budget)?.real_roots(budget)?;
+    let critical = critical.squarefree(budget)?;
+    let roots = critical.real_roots(budget)?;
     let one = BigRational::from_integer(BigInt::from(1));
     let mut gaps = vec![];
     match (roots.first(), roots.last()) {
@@ -246,6 +251,29 @@ pub fn finite_solutions(cond: &Cond, budget: &mut Budget) -> Result<Option<Vec<R
                 };
                 tree_value(&tree, &leaves, &point)
             })
+            .map(|root| refine(&critical, root))
             .collect(),
     ))
+}
+
+/// Narrows an isolating interval by bisection until it is far narrower
+/// than any rounding a question asks for.
+fn refine(p: &UPoly, root: Root) -> Root {
+    let Root::Between(mut a, mut b) = root else {
+        return root;
+    };
+    let sign_a = p.sign_at(&a);
+    for _ in 0..160 {
+        let middle = midpoint(&a, &b);
+        let sign = p.sign_at(&middle);
+        if sign == Ordering::Equal {
+            return Root::Exact(middle);
+        }
+        if sign == sign_a {
+            a = middle;
+        } else {
+            b = middle;
+        }
+    }
+    Root::Between(a, b)
 }
