@@ -1,0 +1,78 @@
+"""Time the checker's benchmark cases through SymPy, for comparison.
+
+Reads target/bench/cases.jsonl (written by `cargo bench -p stepwise-core
+--bench check_line`) and, for each pair of lines, times
+`simplify(a - b) == 0` with SymPy's cache cleared first (cold cache). For
+equations and inequalities, each line becomes `left - right` first. Cases
+that SymPy cannot parse are counted and left out of the timings.
+
+Run with bench/sympy-bench, which installs SymPy in a virtual environment.
+"""
+
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sympy
+from sympy.core.cache import clear_cache
+from sympy.parsing.sympy_parser import (
+    convert_xor,
+    implicit_multiplication_application,
+    parse_expr,
+    standard_transformations,
+)
+
+TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
+RELATION = re.compile(r"<=|>=|=|<|>|≤|≥|≠")
+NAMES = {"pi": sympy.pi, "e": sympy.E, "ln": sympy.log, "sqrt": sympy.sqrt}
+
+
+def to_sympy(line):
+    """Parse one line; a relation becomes left minus right."""
+    text = line.replace("−", "-").replace("×", "*").replace("÷", "/").replace("√", "sqrt")
+    if " or " in text or " and " in text or "," in text or "±" in text:
+        raise ValueError("lists and ± are not timed")
+    parts = RELATION.split(text)
+    exprs = [parse_expr(p, local_dict=NAMES, transformations=TRANSFORMS) for p in parts]
+    if len(exprs) == 1:
+        return exprs[0]
+    return exprs[0] - exprs[-1]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[round((len(ordered) - 1) * fraction)]
+
+
+def main():
+    cases_path = Path(sys.argv[1] if len(sys.argv) > 1 else "target/bench/cases.jsonl")
+    cases = [json.loads(line) for line in cases_path.read_text().splitlines() if line.strip()]
+    timings = []
+    skipped = 0
+    for case in cases:
+        try:
+            a = to_sympy(case["before"])
+            b = to_sympy(case["after"])
+        except Exception:
+            skipped += 1
+            continue
+        clear_cache()
+        start = time.perf_counter()
+        try:
+            sympy.simplify(a - b) == 0
+        except Exception:
+            skipped += 1
+            continue
+        timings.append((time.perf_counter() - start) * 1e6)
+    print(f"sympy {sympy.__version__}: {len(timings)} cases timed, {skipped} skipped (unparseable or failed)")
+    print(
+        f"median {statistics.median(timings):.1f} µs, p90 {percentile(timings, 0.9):.1f} µs, "
+        f"p99 {percentile(timings, 0.99):.1f} µs, total {sum(timings) / 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
