@@ -1,0 +1,196 @@
+//! Line verdicts, diagnoses and final verdicts on real working.
+//!
+//! Each case is one line: the task, the lines typed (the first is the
+//! question), the expected verdict letters (S start, F follows, W warning,
+//! X wrong, U unreadable, with `*` after a letter for error carried
+//! forward), and the final verdict.
+
+use stepwise_core::check::{check_working, FinalVerdict, Rounding, Task, TaskKind, Verdict};
+
+fn task(kind: &str) -> Task {
+    let (kind, rest) = kind.split_once(' ').unwrap_or((kind, ""));
+    let mut task = Task::new(match kind {
+        "solve" => TaskKind::Solve,
+        "simplify" => TaskKind::Simplify,
+        "expand" => TaskKind::Expand,
+        "factorise" => TaskKind::Factorise,
+        "evaluate" => TaskKind::Evaluate,
+        "rearrange" => TaskKind::Rearrange,
+        other => panic!("unknown task {other}"),
+    });
+    for option in rest.split_whitespace() {
+        if let Some(n) = option.strip_prefix("dp=") {
+            task.rounding = Some(Rounding::DecimalPlaces(n.parse().expect("number")));
+        } else if let Some(n) = option.strip_prefix("sf=") {
+            task.rounding = Some(Rounding::SignificantFigures(n.parse().expect("number")));
+        } else if let Some(v) = option.strip_prefix("for=") {
+            task.unknowns = v.split(',').map(str::to_string).collect();
+        }
+    }
+    task
+}
+
+fn letters(report: &stepwise_core::check::Report) -> String {
+    report
+        .lines
+        .iter()
+        .map(|l| {
+            let letter = match l.verdict {
+                Verdict::Start => "S",
+                Verdict::Follows => "F",
+                Verdict::Warning => "W",
+                Verdict::Wrong => "X",
+                Verdict::Unreadable => "U",
+            };
+            if l.ecf {
+                format!("{letter}*")
+            } else {
+                letter.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[track_caller]
+fn check(kind: &str, lines: &[&str], verdicts: &str, final_verdict: FinalVerdict) {
+    let report = check_working(&task(kind), lines);
+    let got = letters(&report);
+    assert_eq!(got, verdicts, "verdicts for {lines:?}: {report:#?}");
+    assert_eq!(report.final_answer.verdict, final_verdict, "final for {lines:?}: {report:#?}");
+}
+
+#[track_caller]
+fn diagnosis(kind: &str, lines: &[&str], expected: &str) {
+    let report = check_working(&task(kind), lines);
+    let last = report.lines.last().expect("lines");
+    assert_eq!(last.verdict, Verdict::Wrong, "{lines:?}: {report:#?}");
+    assert_eq!(last.diagnosis.as_deref(), Some(expected), "{lines:?}: {report:#?}");
+}
+
+use FinalVerdict::{Correct, Incorrect, Unfinished, WrongForm};
+
+#[test]
+fn linear_equations() {
+    check("solve for=x", &["2x + 3 = 7", "2x = 4", "x = 2"], "S F F", Correct);
+    check("solve for=x", &["5x - 7 = 2x + 8", "3x - 7 = 8", "3x = 15", "x = 5"], "S F F F", Correct);
+    check("solve for=x", &["3(x + 2) = 21", "3x + 6 = 21", "3x = 15", "x = 5"], "S F F F", Correct);
+    check("solve for=x", &["2x + 3 = 7", "2x = 4"], "S F", Unfinished);
+    check("solve for=x", &["2x + 3 = 7", "2x = 10", "x = 5"], "S X F*", Incorrect);
+    check("solve for=x", &["2x + 3 = 7", "2x = 10", "2x = 4", "x = 2"], "S X F F", Correct);
+    check("solve for=x", &["x/4 - 1 = 2", "x/4 = 3", "x = 12"], "S F F", Correct);
+    check("solve for=x", &["4x = 6", "x = 6/4"], "S F", WrongForm);
+    check("solve for=x", &["4x = 6", "x = 3/2"], "S F", Correct);
+    check("solve for=x", &["4x = 6", "x = 1.5"], "S F", Correct);
+    check("solve for=x", &["2x + 3 = 7", "2"], "S F", Correct);
+    check("solve for=x", &["2x + 3 = 7", "2x = 4", "2x = 4"], "S F W", Unfinished);
+}
+
+#[test]
+fn unreadable_lines_are_skipped() {
+    check("solve for=x", &["2x + 3 = 7", "2x = (4", "2x = 4", "x = 2"], "S U F F", Correct);
+}
+
+#[test]
+fn quadratics_and_lost_roots() {
+    check("solve for=x", &["x^2 = 49", "x = 7 or x = -7"], "S F", Correct);
+    check("solve for=x", &["x^2 = 49", "x = ±7"], "S F", Correct);
+    check("solve for=x", &["x^2 + x - 6 = 0", "(x + 3)(x - 2) = 0", "x = -3 or x = 2"], "S F F", Correct);
+    check("solve for=x", &["x^2 + x - 6 = 0", "x = -3, x = 2"], "S F", Correct);
+    check("solve for=x", &["x^3 = 8", "x = 2"], "S F", Correct);
+    diagnosis("solve for=x", &["x^2 = 49", "x = 7"], "missing-negative-root");
+    diagnosis("solve for=x", &["x^2 = 6x", "x = 6"], "divided-by-variable");
+    diagnosis("solve for=x", &["x(x + 4) = 12", "x = 12 or x + 4 = 12"], "zero-product-without-zero");
+}
+
+#[test]
+fn inequalities() {
+    check("solve for=x", &["-3x > 12", "x < -4"], "S F", Correct);
+    check("solve for=x", &["2x + 1 < 7", "2x < 6", "x < 3"], "S F F", Correct);
+    check("solve for=x", &["-2 <= 2x + 1 < 5", "-3 <= 2x < 4", "-3/2 <= x < 2"], "S F F", Correct);
+    diagnosis("solve for=x", &["-3x > 12", "x > -4"], "inequality-not-reversed");
+}
+
+#[test]
+fn equation_misconceptions() {
+    diagnosis("solve for=x", &["5x - 7 = 2x + 8", "5x - 2x = 8 - 7"], "sign-not-changed-moving-term");
+    diagnosis("solve for=x", &["4x + 8 = 20", "x + 8 = 5"], "divided-one-term");
+    diagnosis("solve for=x", &["x/4 = 3", "x = 3/4"], "inverse-operation");
+    diagnosis("solve for=x", &["2(x + 4) = 14", "2x + 4 = 14"], "first-term-only");
+}
+
+#[test]
+fn expression_misconceptions() {
+    diagnosis("expand", &["(x + 3)^2", "x^2 + 9"], "power-of-sum");
+    diagnosis("expand", &["4(x + 1) - (2x - 5)", "4x + 4 - 2x - 5"], "minus-bracket");
+    diagnosis("expand", &["-3(x - 4)", "-3x - 12"], "negative-times-negative");
+    diagnosis("simplify", &["1/2 + 1/3", "2/5"], "add-tops-and-bottoms");
+    diagnosis("simplify", &["x^6 * x^4", "x^24"], "multiply-indices");
+    diagnosis("evaluate", &["4^-2", "-16"], "negative-index");
+    diagnosis("evaluate", &["6^2 - 10", "12 - 10"], "power-as-multiplication");
+    diagnosis("evaluate", &["(-3)^2 - 2(-3)", "-9 + 6"], "square-of-negative");
+    diagnosis("evaluate", &["3 + 2 * 5^2", "3 + 10^2"], "coefficient-in-power");
+    diagnosis("evaluate", &["sqrt(5^2 + 12^2)", "5 + 12"], "root-of-sum");
+    diagnosis("simplify", &["(3x + 15)/(3x + 30)", "15/30"], "cancel-terms");
+    diagnosis("simplify", &["3a + 3b", "6ab"], "conjoin-terms");
+    diagnosis("evaluate", &["7 + 2 * 5", "45"], "left-to-right");
+    diagnosis("evaluate", &["5 - (-8)", "-3"], "subtract-negative");
+    diagnosis("evaluate", &["12 / (1/2)", "6"], "divide-by-fraction");
+}
+
+#[test]
+fn expanding_and_factorising() {
+    check("expand", &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6", "x^2 + 5x + 6"], "S F F", Correct);
+    check("expand", &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6"], "S F", Unfinished);
+    check("factorise", &["x^2 + 5x + 6", "(x + 2)(x + 3)"], "S F", Correct);
+    check("factorise", &["2x^2 + 4x", "2(x^2 + 2x)"], "S F", WrongForm);
+    check("factorise", &["2x^2 + 4x", "2x(x + 2)"], "S F", Correct);
+    check("factorise", &["x^2 - 9", "(x - 3)(x + 3)"], "S F", Correct);
+    check("factorise", &["x^2 + 5x + 6", "(x + 1)(x + 6)"], "S X", Incorrect);
+}
+
+#[test]
+fn fractions_and_surds() {
+    check("simplify", &["1/2 + 1/3", "3/6 + 2/6", "5/6"], "S F F", Correct);
+    check("simplify", &["sqrt(12)", "2sqrt(3)"], "S F", Correct);
+    check("simplify", &["sqrt(2) * sqrt(6)", "sqrt(12)"], "S F", WrongForm);
+    check("evaluate", &["6/8"], "S", Unfinished);
+    check("evaluate", &["3/4 + 1/8", "7/8"], "S F", Correct);
+}
+
+#[test]
+fn rounding() {
+    check("evaluate dp=2", &["22/7", "3.14"], "S F", Correct);
+    check("evaluate dp=2", &["2/3", "0.67"], "S F", Correct);
+    check("evaluate dp=2", &["2/3", "0.66"], "S X", Incorrect);
+    check("evaluate sf=2", &["1234", "1200"], "S F", Correct);
+    check("evaluate dp=1", &["5/2", "2.5"], "S F", Correct);
+    check("evaluate dp=0", &["5/2", "3"], "S F", Correct);
+    check("solve for=x dp=2", &["x^2 = 2", "x = 1.41 or x = -1.41"], "S F", Correct);
+}
+
+#[test]
+fn simultaneous_equations() {
+    check("solve for=x,y", &["x + y = 5, x - y = 1", "2x = 6", "x = 3", "y = 2"], "S F F F", Correct);
+    check("solve for=x,y", &["x + y = 5, x - y = 1", "x = 3, y = 2"], "S F", Correct);
+    check("solve for=x,y", &["x + y = 5, x - y = 1", "2x = 4"], "S X", Incorrect);
+}
+
+#[test]
+fn rearranging() {
+    check("rearrange for=x", &["y = 2x + 3", "y - 3 = 2x", "x = (y - 3)/2"], "S F F", Correct);
+    check("rearrange for=r", &["A = pi r^2", "r^2 = A/pi"], "S F", Unfinished);
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let long = "(".repeat(5000);
+    let big = format!("x^{}", "9".repeat(50));
+    let inputs = ["", "=", "x = = 2", "1/0", "(x+1)^100000", "2^2^2^2^2^2^2", long.as_str(), big.as_str(), "sqrt(-4)", "0^-1"];
+    for input in inputs {
+        let report = check_working(&task("solve for=x"), &["2x = 4", input]);
+        assert_eq!(report.lines.len(), 2);
+        let report = check_working(&task("simplify"), &[input, "x"]);
+        assert_eq!(report.lines.len(), 2);
+    }
+}
