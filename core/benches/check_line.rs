@@ -18,7 +18,9 @@ use stepwise_core::check::{check_working, Task, TaskKind};
 fn corpus_dir() -> PathBuf {
     std::env::var_os("STEPWISE_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus"))
+        })
 }
 
 /// A pair of lines and the task that links them.
@@ -32,32 +34,62 @@ struct Case {
 fn load_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let dir = corpus_dir();
-    let files = ["stack-answertests.jsonl", "stack-equiv.jsonl", "kas.jsonl", "cogtutor-bugs.jsonl", "mathsteps.jsonl"];
+    let files = [
+        "stack-answertests.jsonl",
+        "stack-equiv.jsonl",
+        "kas.jsonl",
+        "cogtutor-bugs.jsonl",
+        "mathsteps.jsonl",
+    ];
     for file in files {
         let path = dir.join(file);
         let Ok(text) = fs::read_to_string(&path) else {
-            eprintln!("corpus file {} not found; set STEPWISE_CORPUS to the corpus folder", path.display());
+            eprintln!(
+                "corpus file {} not found; set STEPWISE_CORPUS to the corpus folder",
+                path.display()
+            );
             std::process::exit(2);
         };
-        for row in text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()) {
+        for row in text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        {
             let source = row["source"].as_str().unwrap_or("").to_string();
             let test = row["test"].as_str().unwrap_or("");
             let student = row["ours_student"].as_str().unwrap_or("");
             let teacher = row["ours_teacher"].as_str().unwrap_or("");
             if let Some(steps) = row["steps"].as_array() {
-                let lines: Vec<&str> = steps.iter().filter_map(|s| s["ours"].as_str()).filter(|s| !s.is_empty()).collect();
+                let lines: Vec<&str> = steps
+                    .iter()
+                    .filter_map(|s| s["ours"].as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 for pair in lines.windows(2) {
-                    let statements = pair[0].contains('=') || pair[0].contains('<') || pair[0].contains('>');
-                    cases.push(Case { source: source.clone(), statements, before: pair[0].into(), after: pair[1].into() });
+                    let statements =
+                        pair[0].contains('=') || pair[0].contains('<') || pair[0].contains('>');
+                    cases.push(Case {
+                        source: source.clone(),
+                        statements,
+                        before: pair[0].into(),
+                        after: pair[1].into(),
+                    });
                 }
                 continue;
             }
-            let wanted = matches!(test, "AlgEquiv" | "compare" | "simplify" | "solve") || test.starts_with("bug:") || test.starts_with("rewrite:");
+            let wanted = matches!(test, "AlgEquiv" | "compare" | "simplify" | "solve")
+                || test.starts_with("bug:")
+                || test.starts_with("rewrite:");
             if !wanted || student.is_empty() || teacher.is_empty() {
                 continue;
             }
-            let statements = teacher.contains('=') || teacher.contains('<') || teacher.contains('>');
-            cases.push(Case { source, statements, before: teacher.into(), after: student.into() });
+            let statements =
+                teacher.contains('=') || teacher.contains('<') || teacher.contains('>');
+            cases.push(Case {
+                source,
+                statements,
+                before: teacher.into(),
+                after: student.into(),
+            });
         }
     }
     cases
@@ -86,7 +118,11 @@ fn main() {
     for pass in 0..2 {
         timings.clear();
         for case in &cases {
-            let task = Task::new(if case.statements { TaskKind::Solve } else { TaskKind::Simplify });
+            let task = Task::new(if case.statements {
+                TaskKind::Solve
+            } else {
+                TaskKind::Simplify
+            });
             let lines = [case.before.as_str(), case.after.as_str()];
             let start = Instant::now();
             let report = check_working(&task, &lines);
@@ -100,7 +136,18 @@ fn main() {
     let mut sorted = timings.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let total: f64 = timings.iter().sum();
-    println!("check one line: {} cases from {}", cases.len(), corpus_dir().display());
-    println!("median {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, max {:.1} µs, total {:.1} ms", percentile(&sorted, 0.5), percentile(&sorted, 0.9), percentile(&sorted, 0.99), sorted.last().copied().unwrap_or(0.0), total / 1000.0);
+    println!(
+        "check one line: {} cases from {}",
+        cases.len(),
+        corpus_dir().display()
+    );
+    println!(
+        "median {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, max {:.1} µs, total {:.1} ms",
+        percentile(&sorted, 0.5),
+        percentile(&sorted, 0.9),
+        percentile(&sorted, 0.99),
+        sorted.last().copied().unwrap_or(0.0),
+        total / 1000.0
+    );
     println!("cases written to {}", out_dir.join("cases.jsonl").display());
 }

@@ -57,7 +57,10 @@ fn check(kind: &str, lines: &[&str], verdicts: &str, final_verdict: FinalVerdict
     let report = check_working(&task(kind), lines);
     let got = letters(&report);
     assert_eq!(got, verdicts, "verdicts for {lines:?}: {report:#?}");
-    assert_eq!(report.final_answer.verdict, final_verdict, "final for {lines:?}: {report:#?}");
+    assert_eq!(
+        report.final_answer.verdict, final_verdict,
+        "final for {lines:?}: {report:#?}"
+    );
 }
 
 #[track_caller]
@@ -65,73 +68,190 @@ fn diagnosis(kind: &str, lines: &[&str], expected: &str) {
     let report = check_working(&task(kind), lines);
     let last = report.lines.last().expect("lines");
     assert_eq!(last.verdict, Verdict::Wrong, "{lines:?}: {report:#?}");
-    assert_eq!(last.diagnosis.as_deref(), Some(expected), "{lines:?}: {report:#?}");
+    assert_eq!(
+        last.diagnosis.as_deref(),
+        Some(expected),
+        "{lines:?}: {report:#?}"
+    );
 }
 
 use FinalVerdict::{Correct, Incorrect, Unfinished, WrongForm};
 
 #[test]
 fn linear_equations() {
-    check("solve for=x", &["2x + 3 = 7", "2x = 4", "x = 2"], "S F F", Correct);
-    check("solve for=x", &["5x - 7 = 2x + 8", "3x - 7 = 8", "3x = 15", "x = 5"], "S F F F", Correct);
-    check("solve for=x", &["3(x + 2) = 21", "3x + 6 = 21", "3x = 15", "x = 5"], "S F F F", Correct);
+    check(
+        "solve for=x",
+        &["2x + 3 = 7", "2x = 4", "x = 2"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &["5x - 7 = 2x + 8", "3x - 7 = 8", "3x = 15", "x = 5"],
+        "S F F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &["3(x + 2) = 21", "3x + 6 = 21", "3x = 15", "x = 5"],
+        "S F F F",
+        Correct,
+    );
     check("solve for=x", &["2x + 3 = 7", "2x = 4"], "S F", Unfinished);
-    check("solve for=x", &["2x + 3 = 7", "2x = 10", "x = 5"], "S X F*", Incorrect);
-    check("solve for=x", &["2x + 3 = 7", "2x = 10", "2x = 4", "x = 2"], "S X F F", Correct);
-    check("solve for=x", &["x/4 - 1 = 2", "x/4 = 3", "x = 12"], "S F F", Correct);
+    check(
+        "solve for=x",
+        &["2x + 3 = 7", "2x = 10", "x = 5"],
+        "S X F*",
+        Incorrect,
+    );
+    check(
+        "solve for=x",
+        &["2x + 3 = 7", "2x = 10", "2x = 4", "x = 2"],
+        "S X F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &["x/4 - 1 = 2", "x/4 = 3", "x = 12"],
+        "S F F",
+        Correct,
+    );
     check("solve for=x", &["4x = 6", "x = 6/4"], "S F", WrongForm);
     check("solve for=x", &["4x = 6", "x = 3/2"], "S F", Correct);
     check("solve for=x", &["4x = 6", "x = 1.5"], "S F", Correct);
     check("solve for=x", &["2x + 3 = 7", "2"], "S F", Correct);
-    check("solve for=x", &["2x + 3 = 7", "2x = 4", "2x = 4"], "S F W", Unfinished);
+    check(
+        "solve for=x",
+        &["2x + 3 = 7", "2x = 4", "2x = 4"],
+        "S F W",
+        Unfinished,
+    );
 }
 
 #[test]
 fn unreadable_lines_are_skipped() {
-    check("solve for=x", &["2x + 3 = 7", "2x = (4", "2x = 4", "x = 2"], "S U F F", Correct);
+    check(
+        "solve for=x",
+        &["2x + 3 = 7", "2x = (4", "2x = 4", "x = 2"],
+        "S U F F",
+        Correct,
+    );
 }
 
 #[test]
 fn quadratics_and_lost_roots() {
-    check("solve for=x", &["x^2 = 49", "x = 7 or x = -7"], "S F", Correct);
+    check(
+        "solve for=x",
+        &["x^2 = 49", "x = 7 or x = -7"],
+        "S F",
+        Correct,
+    );
     check("solve for=x", &["x^2 = 49", "x = ±7"], "S F", Correct);
-    check("solve for=x", &["x^2 + x - 6 = 0", "(x + 3)(x - 2) = 0", "x = -3 or x = 2"], "S F F", Correct);
-    check("solve for=x", &["x^2 + x - 6 = 0", "x = -3, x = 2"], "S F", Correct);
+    check(
+        "solve for=x",
+        &["x^2 + x - 6 = 0", "(x + 3)(x - 2) = 0", "x = -3 or x = 2"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &["x^2 + x - 6 = 0", "x = -3, x = 2"],
+        "S F",
+        Correct,
+    );
     check("solve for=x", &["x^3 = 8", "x = 2"], "S F", Correct);
-    diagnosis("solve for=x", &["x^2 = 49", "x = 7"], "missing-negative-root");
+    diagnosis(
+        "solve for=x",
+        &["x^2 = 49", "x = 7"],
+        "missing-negative-root",
+    );
     diagnosis("solve for=x", &["x^2 = 6x", "x = 6"], "divided-by-variable");
-    diagnosis("solve for=x", &["x(x + 4) = 12", "x = 12 or x + 4 = 12"], "zero-product-without-zero");
+    diagnosis(
+        "solve for=x",
+        &["x(x + 4) = 12", "x = 12 or x + 4 = 12"],
+        "zero-product-without-zero",
+    );
 }
 
 #[test]
 fn inequalities() {
     check("solve for=x", &["-3x > 12", "x < -4"], "S F", Correct);
-    check("solve for=x", &["2x + 1 < 7", "2x < 6", "x < 3"], "S F F", Correct);
-    check("solve for=x", &["-2 <= 2x + 1 < 5", "-3 <= 2x < 4", "-3/2 <= x < 2"], "S F F", Correct);
-    diagnosis("solve for=x", &["-3x > 12", "x > -4"], "inequality-not-reversed");
+    check(
+        "solve for=x",
+        &["2x + 1 < 7", "2x < 6", "x < 3"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &["-2 <= 2x + 1 < 5", "-3 <= 2x < 4", "-3/2 <= x < 2"],
+        "S F F",
+        Correct,
+    );
+    diagnosis(
+        "solve for=x",
+        &["-3x > 12", "x > -4"],
+        "inequality-not-reversed",
+    );
 }
 
 #[test]
 fn equation_misconceptions() {
-    diagnosis("solve for=x", &["5x - 7 = 2x + 8", "5x - 2x = 8 - 7"], "sign-not-changed-moving-term");
-    diagnosis("solve for=x", &["4x + 8 = 20", "x + 8 = 5"], "divided-one-term");
+    diagnosis(
+        "solve for=x",
+        &["5x - 7 = 2x + 8", "5x - 2x = 8 - 7"],
+        "sign-not-changed-moving-term",
+    );
+    diagnosis(
+        "solve for=x",
+        &["4x + 8 = 20", "x + 8 = 5"],
+        "divided-one-term",
+    );
     diagnosis("solve for=x", &["x/4 = 3", "x = 3/4"], "inverse-operation");
-    diagnosis("solve for=x", &["2(x + 4) = 14", "2x + 4 = 14"], "first-term-only");
+    diagnosis(
+        "solve for=x",
+        &["2(x + 4) = 14", "2x + 4 = 14"],
+        "first-term-only",
+    );
 }
 
 #[test]
 fn expression_misconceptions() {
     diagnosis("expand", &["(x + 3)^2", "x^2 + 9"], "power-of-sum");
-    diagnosis("expand", &["4(x + 1) - (2x - 5)", "4x + 4 - 2x - 5"], "minus-bracket");
-    diagnosis("expand", &["-3(x - 4)", "-3x - 12"], "negative-times-negative");
+    diagnosis(
+        "expand",
+        &["4(x + 1) - (2x - 5)", "4x + 4 - 2x - 5"],
+        "minus-bracket",
+    );
+    diagnosis(
+        "expand",
+        &["-3(x - 4)", "-3x - 12"],
+        "negative-times-negative",
+    );
     diagnosis("simplify", &["1/2 + 1/3", "2/5"], "add-tops-and-bottoms");
     diagnosis("simplify", &["x^6 * x^4", "x^24"], "multiply-indices");
     diagnosis("evaluate", &["4^-2", "-16"], "negative-index");
-    diagnosis("evaluate", &["6^2 - 10", "12 - 10"], "power-as-multiplication");
-    diagnosis("evaluate", &["(-3)^2 - 2(-3)", "-9 + 6"], "square-of-negative");
-    diagnosis("evaluate", &["3 + 2 * 5^2", "3 + 10^2"], "coefficient-in-power");
+    diagnosis(
+        "evaluate",
+        &["6^2 - 10", "12 - 10"],
+        "power-as-multiplication",
+    );
+    diagnosis(
+        "evaluate",
+        &["(-3)^2 - 2(-3)", "-9 + 6"],
+        "square-of-negative",
+    );
+    diagnosis(
+        "evaluate",
+        &["3 + 2 * 5^2", "3 + 10^2"],
+        "coefficient-in-power",
+    );
     diagnosis("evaluate", &["sqrt(5^2 + 12^2)", "5 + 12"], "root-of-sum");
-    diagnosis("simplify", &["(3x + 15)/(3x + 30)", "15/30"], "cancel-terms");
+    diagnosis(
+        "simplify",
+        &["(3x + 15)/(3x + 30)", "15/30"],
+        "cancel-terms",
+    );
     diagnosis("simplify", &["3a + 3b", "6ab"], "conjoin-terms");
     diagnosis("evaluate", &["7 + 2 * 5", "45"], "left-to-right");
     diagnosis("evaluate", &["5 - (-8)", "-3"], "subtract-negative");
@@ -140,20 +260,50 @@ fn expression_misconceptions() {
 
 #[test]
 fn expanding_and_factorising() {
-    check("expand", &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6", "x^2 + 5x + 6"], "S F F", Correct);
-    check("expand", &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6"], "S F", Unfinished);
-    check("factorise", &["x^2 + 5x + 6", "(x + 2)(x + 3)"], "S F", Correct);
+    check(
+        "expand",
+        &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6", "x^2 + 5x + 6"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "expand",
+        &["(x + 2)(x + 3)", "x^2 + 3x + 2x + 6"],
+        "S F",
+        Unfinished,
+    );
+    check(
+        "factorise",
+        &["x^2 + 5x + 6", "(x + 2)(x + 3)"],
+        "S F",
+        Correct,
+    );
     check("factorise", &["2x^2 + 4x", "2(x^2 + 2x)"], "S F", WrongForm);
     check("factorise", &["2x^2 + 4x", "2x(x + 2)"], "S F", Correct);
     check("factorise", &["x^2 - 9", "(x - 3)(x + 3)"], "S F", Correct);
-    check("factorise", &["x^2 + 5x + 6", "(x + 1)(x + 6)"], "S X", Incorrect);
+    check(
+        "factorise",
+        &["x^2 + 5x + 6", "(x + 1)(x + 6)"],
+        "S X",
+        Incorrect,
+    );
 }
 
 #[test]
 fn fractions_and_surds() {
-    check("simplify", &["1/2 + 1/3", "3/6 + 2/6", "5/6"], "S F F", Correct);
+    check(
+        "simplify",
+        &["1/2 + 1/3", "3/6 + 2/6", "5/6"],
+        "S F F",
+        Correct,
+    );
     check("simplify", &["sqrt(12)", "2sqrt(3)"], "S F", Correct);
-    check("simplify", &["sqrt(2) * sqrt(6)", "sqrt(12)"], "S F", WrongForm);
+    check(
+        "simplify",
+        &["sqrt(2) * sqrt(6)", "sqrt(12)"],
+        "S F",
+        WrongForm,
+    );
     check("evaluate", &["6/8"], "S", Unfinished);
     check("evaluate", &["3/4 + 1/8", "7/8"], "S F", Correct);
 }
@@ -166,27 +316,68 @@ fn rounding() {
     check("evaluate sf=2", &["1234", "1200"], "S F", Correct);
     check("evaluate dp=1", &["5/2", "2.5"], "S F", Correct);
     check("evaluate dp=0", &["5/2", "3"], "S F", Correct);
-    check("solve for=x dp=2", &["x^2 = 2", "x = 1.41 or x = -1.41"], "S F", Correct);
+    check(
+        "solve for=x dp=2",
+        &["x^2 = 2", "x = 1.41 or x = -1.41"],
+        "S F",
+        Correct,
+    );
 }
 
 #[test]
 fn simultaneous_equations() {
-    check("solve for=x,y", &["x + y = 5, x - y = 1", "2x = 6", "x = 3", "y = 2"], "S F F F", Correct);
-    check("solve for=x,y", &["x + y = 5, x - y = 1", "x = 3, y = 2"], "S F", Correct);
-    check("solve for=x,y", &["x + y = 5, x - y = 1", "2x = 4"], "S X", Incorrect);
+    check(
+        "solve for=x,y",
+        &["x + y = 5, x - y = 1", "2x = 6", "x = 3", "y = 2"],
+        "S F F F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["x + y = 5, x - y = 1", "x = 3, y = 2"],
+        "S F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["x + y = 5, x - y = 1", "2x = 4"],
+        "S X",
+        Incorrect,
+    );
 }
 
 #[test]
 fn rearranging() {
-    check("rearrange for=x", &["y = 2x + 3", "y - 3 = 2x", "x = (y - 3)/2"], "S F F", Correct);
-    check("rearrange for=r", &["A = pi r^2", "r^2 = A/pi"], "S F", Unfinished);
+    check(
+        "rearrange for=x",
+        &["y = 2x + 3", "y - 3 = 2x", "x = (y - 3)/2"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "rearrange for=r",
+        &["A = pi r^2", "r^2 = A/pi"],
+        "S F",
+        Unfinished,
+    );
 }
 
 #[test]
 fn hostile_input_never_panics() {
     let long = "(".repeat(5000);
     let big = format!("x^{}", "9".repeat(50));
-    let inputs = ["", "=", "x = = 2", "1/0", "(x+1)^100000", "2^2^2^2^2^2^2", long.as_str(), big.as_str(), "sqrt(-4)", "0^-1"];
+    let inputs = [
+        "",
+        "=",
+        "x = = 2",
+        "1/0",
+        "(x+1)^100000",
+        "2^2^2^2^2^2^2",
+        long.as_str(),
+        big.as_str(),
+        "sqrt(-4)",
+        "0^-1",
+    ];
     for input in inputs {
         let report = check_working(&task("solve for=x"), &["2x = 4", input]);
         assert_eq!(report.lines.len(), 2);

@@ -129,7 +129,7 @@ fn minus_bracket(e: &Expr) -> Vec<Expr> {
                 return vec![];
             };
             vec![bin(
-                sum_op(!subtract),
+                sum_op(subtract),
                 bin(BinOp::Sub, (**lhs).clone(), a.clone()),
                 b.clone(),
             )]
@@ -138,7 +138,7 @@ fn minus_bracket(e: &Expr) -> Vec<Expr> {
             let Some((a, b, subtract)) = bracketed_sum(inner) else {
                 return vec![];
             };
-            vec![bin(sum_op(!subtract), neg(a.clone()), b.clone())]
+            vec![bin(sum_op(subtract), neg(a.clone()), b.clone())]
         }
         _ => vec![],
     }
@@ -778,20 +778,19 @@ fn diagnose_statement(
         return Some(found);
     }
 
-    // Buggy rewrites of either side.
+    // Candidate buggy lines, in order of how common the slip is.
+    let mut candidates: Vec<(&'static str, String, Statement)> = Vec::new();
     for rule in RULES {
         for (side, other, on_left) in [(left, right, true), (right, left, false)] {
-            let mut candidates = Vec::new();
-            variants(side, rule.apply, &mut candidates);
-            for candidate in candidates {
+            let mut rewritten = Vec::new();
+            variants(side, rule.apply, &mut rewritten);
+            for candidate in rewritten {
                 let statement = if on_left {
                     relation(candidate, op, other.clone())
                 } else {
                     relation(other.clone(), op, candidate)
                 };
-                if same_set(task, &statement, student, limits) {
-                    return Some((rule.id, rule.message.to_string()));
-                }
+                candidates.push((rule.id, rule.message.to_string(), statement));
             }
         }
     }
@@ -821,12 +820,11 @@ fn diagnose_statement(
             } else {
                 relation(moved, op, rest)
             };
-            if same_set(task, &statement, student, limits) {
-                return Some((
-                    "sign-not-changed-moving-term",
-                    "when a term moves to the other side, do the inverse operation to both sides: + becomes − and − becomes +".into(),
-                ));
-            }
+            candidates.push((
+                "sign-not-changed-moving-term",
+                "when a term moves to the other side, do the inverse operation to both sides: + becomes − and − becomes +".into(),
+                statement,
+            ));
         }
     }
 
@@ -861,13 +859,12 @@ fn diagnose_statement(
                 } else {
                     relation(other_divided.clone(), op, side_divided)
                 };
-                if same_set(task, &statement, student, limits) {
-                    return Some((
-                        "divided-one-term",
-                        "when you divide both sides, divide every term on each side, not just one"
-                            .into(),
-                    ));
-                }
+                candidates.push((
+                    "divided-one-term",
+                    "when you divide both sides, divide every term on each side, not just one"
+                        .into(),
+                    statement,
+                ));
             }
         }
         // The same operation done where its inverse was needed.
@@ -877,15 +874,42 @@ fn diagnose_statement(
                 op,
                 bin(b, group(right.clone()), divisor.clone()),
             );
-            if same_set(task, &statement, student, limits) {
-                return Some((
-                    "inverse-operation",
-                    "to undo an operation, do its inverse to both sides: undo ÷ with ×, and × with ÷".into(),
-                ));
-            }
+            candidates.push((
+                "inverse-operation",
+                "to undo an operation, do its inverse to both sides: undo ÷ with ×, and × with ÷"
+                    .into(),
+                statement,
+            ));
         }
     }
-    None
+
+    // In one unknown many different slips give the same solution, so a
+    // candidate whose two sides match the student's sides wins.
+    let mut fallback = None;
+    for (id, message, candidate) in candidates {
+        if !same_set(task, &candidate, student, limits) {
+            continue;
+        }
+        if sides_match(&candidate, student, limits) {
+            return Some((id, message));
+        }
+        fallback.get_or_insert((id, message));
+    }
+    fallback
+}
+
+/// True when each side of one relation equals the matching side of the other.
+fn sides_match(a: &Statement, b: &Statement, limits: &Limits) -> bool {
+    let (Statement::Relation { parts: pa, .. }, Statement::Relation { parts: pb, .. }) = (a, b)
+    else {
+        return false;
+    };
+    if pa.len() != 2 || pb.len() != 2 {
+        return false;
+    }
+    let equal = |x: &Expr, y: &Expr| compare_expressions(x, y, limits).is_ok_and(|c| c.equal);
+    (equal(&pa[0], &pb[0]) && equal(&pa[1], &pb[1]))
+        || (equal(&pa[0], &pb[1]) && equal(&pa[1], &pb[0]))
 }
 
 fn collect_numbers(expr: &Expr, out: &mut Vec<BigRational>) {

@@ -10,7 +10,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use super::rounding;
 use super::run::{unknowns_of, Line};
 use super::{AnswerForm, Task};
-use crate::maths::ast::{BinOp, Expr, Func, LiteralKind, RelOp, Statement};
+use crate::maths::ast::{BinOp, Expr, Func, LiteralKind, Statement};
 use crate::maths::equiv::{canonical, collect_vars};
 use crate::maths::poly::{Frac, Poly};
 use crate::maths::upoly::UPoly;
@@ -116,11 +116,9 @@ fn isolated(statement: &Statement, unknowns: &[String]) -> FormResult {
                 unknowns.join(" and ")
             ));
         };
-        let alone_on_left = position == 0 && ops.len() == 1;
-        let middle_of_chain = ops.len() == 2 && position == 1;
-        if ops.len() == 1 && position == 1 && ops[0] != RelOp::Eq {
-            // 4 < x is right but reads backwards; accept it as a teacher would.
-        } else if !alone_on_left && !middle_of_chain && !(ops.len() == 1 && position == 1) {
+        // `x = 5`, `5 = x`, `x < 4`, `4 > x` and `1 < x < 3` all have the letter alone.
+        let alone = ops.len() == 1 || (ops.len() == 2 && position == 1);
+        if !alone {
             return FormResult::NotYet(format!(
                 "keep going: get {} on its own",
                 unknowns.join(" and ")
@@ -277,9 +275,7 @@ fn like_terms_collected(expr: &Expr, limits: &Limits) -> Option<String> {
     let Ok(frac) = canonical(expr, limits) else {
         return None;
     };
-    if frac.den.as_constant().is_none() {
-        return None;
-    }
+    frac.den.as_constant()?;
     let written = additive_terms(strip(expr)).len();
     let needed = frac.num.terms.len().max(1);
     (written > needed).then(|| "collect the like terms".to_string())
@@ -375,9 +371,7 @@ fn factorised(expr: &Expr, limits: &Limits) -> FormResult {
 /// Why a sum can be factorised further, if it can.
 fn reducible(sum: &Expr, limits: &Limits) -> Option<String> {
     let frac = canonical(sum, limits).ok()?;
-    if frac.den.as_constant().is_none() {
-        return None;
-    }
+    frac.den.as_constant()?;
     let poly = &frac.num;
     // A common whole-number factor.
     let mut content = BigInt::zero();

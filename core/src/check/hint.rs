@@ -526,9 +526,7 @@ fn count_sum_factors(expr: &Expr) -> usize {
 
 fn factorise_step(expr: &Expr, limits: &Limits) -> Option<Step> {
     let frac = canonical(expr, limits).ok()?;
-    if frac.den.as_constant().is_none() {
-        return None;
-    }
+    frac.den.as_constant()?;
     let poly = frac.num.clone();
     let atoms = poly.atoms();
     // Common factor first.

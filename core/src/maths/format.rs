@@ -1,9 +1,282 @@
-//! Formatting of syntax trees as plain text, LaTeX and spoken English. (Being written.)
-use super::ast::Expr;
-pub fn plain_expr(expr: &Expr) -> String {
-    format!("{expr:?}")
+//! Formatting of syntax trees as plain text (which [`super::parse`] reads
+//! back), LaTeX, and spoken English for screen readers.
+//!
+//! Brackets typed by the student are kept; others are added only where
+//! precedence needs them.
+
+use super::ast::{BinOp, Constant, Expr, Func, RelOp, Statement};
+
+/// Binding strength: a child weaker than its slot needs brackets.
+fn precedence(expr: &Expr) -> u8 {
+    match expr {
+        Expr::Binary {
+            op: BinOp::Add | BinOp::Sub,
+            ..
+        }
+        | Expr::PlusMinus { .. } => 1,
+        Expr::Binary {
+            op: BinOp::Mul | BinOp::Div,
+            ..
+        } => 2,
+        Expr::Neg(_) => 3,
+        Expr::Binary { op: BinOp::Pow, .. } => 4,
+        Expr::Factorial(_) | Expr::Percent(_) => 5,
+        _ => 6,
+    }
 }
-use super::ast::Statement;
+
+fn plain_at(expr: &Expr, minimum: u8) -> String {
+    let text = plain_expr(expr);
+    if precedence(expr) < minimum {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// Plain calculator syntax: `2x + 3`, `(x + 1)^2`, `sqrt(2)`.
+pub fn plain_expr(expr: &Expr) -> String {
+    match expr {
+        Expr::Num(literal) => literal.text.clone(),
+        Expr::Var(name) => name.clone(),
+        Expr::Const(Constant::Pi) => "pi".into(),
+        Expr::Const(Constant::E) => "e".into(),
+        Expr::Neg(inner) => format!("-{}", plain_at(inner, 3)),
+        Expr::Group(inner) => format!("({})", plain_expr(inner)),
+        Expr::Factorial(inner) => format!("{}!", plain_at(inner, 6)),
+        Expr::Percent(inner) => format!("{}%", plain_at(inner, 6)),
+        Expr::Call(func, inner) => format!("{}({})", func.name(), plain_expr(inner)),
+        Expr::PlusMinus {
+            lhs: Some(lhs),
+            rhs,
+        } => format!("{} ± {}", plain_at(lhs, 1), plain_at(rhs, 2)),
+        Expr::PlusMinus { lhs: None, rhs } => format!("±{}", plain_at(rhs, 2)),
+        Expr::Binary {
+            op,
+            lhs,
+            rhs,
+            implicit,
+        } => match op {
+            BinOp::Add => format!("{} + {}", plain_at(lhs, 1), plain_at(rhs, 2)),
+            BinOp::Sub => format!("{} - {}", plain_at(lhs, 1), plain_at(rhs, 2)),
+            BinOp::Div => format!("{}/{}", plain_at(lhs, 2), plain_at(rhs, 3)),
+            BinOp::Pow => format!("{}^{}", plain_at(lhs, 5), plain_at(rhs, 3)),
+            BinOp::Mul => {
+                let left = plain_at(lhs, 2);
+                let right = plain_at(rhs, 3);
+                let juxtapose = *implicit && can_juxtapose(rhs, &left, &right);
+                if juxtapose {
+                    format!("{left}{right}")
+                } else {
+                    format!("{left}*{right}")
+                }
+            }
+        },
+    }
+}
+
+/// Whether `left right` written side by side reads back as the same product.
+fn can_juxtapose(rhs: &Expr, left: &str, right: &str) -> bool {
+    if matches!(rhs, Expr::Neg(_)) || right.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    // Two words side by side would merge into one: sin x cos x.
+    let merges = left.ends_with(|c: char| c.is_ascii_alphabetic())
+        && right.starts_with(|c: char| c.is_ascii_alphabetic());
+    !merges || matches!(rhs, Expr::Var(_))
+}
+
+fn relation_symbol(op: RelOp) -> &'static str {
+    match op {
+        RelOp::Eq => "=",
+        RelOp::Ne => "!=",
+        RelOp::Lt => "<",
+        RelOp::Le => "<=",
+        RelOp::Gt => ">",
+        RelOp::Ge => ">=",
+    }
+}
+
+/// Plain text of a whole line.
 pub fn plain(statement: &Statement) -> String {
-    format!("{statement:?}")
+    match statement {
+        Statement::Expr(expr) => plain_expr(expr),
+        Statement::Relation { parts, ops } => {
+            let mut text = plain_expr(&parts[0]);
+            for (op, part) in ops.iter().zip(&parts[1..]) {
+                text.push_str(&format!(" {} {}", relation_symbol(*op), plain_expr(part)));
+            }
+            text
+        }
+        Statement::Continued { op, rest } => format!("{} {}", relation_symbol(*op), plain(rest)),
+        Statement::Or(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(" or "),
+        Statement::And(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn latex_at(expr: &Expr, minimum: u8) -> String {
+    let text = latex_expr(expr);
+    if precedence(expr) < minimum {
+        format!("\\left({text}\\right)")
+    } else {
+        text
+    }
+}
+
+/// LaTeX for display: fractions as `\frac`, powers in braces.
+pub fn latex_expr(expr: &Expr) -> String {
+    match expr {
+        Expr::Num(literal) => literal.text.clone(),
+        Expr::Var(name) => name.clone(),
+        Expr::Const(Constant::Pi) => "\\pi".into(),
+        Expr::Const(Constant::E) => "e".into(),
+        Expr::Neg(inner) => format!("-{}", latex_at(inner, 3)),
+        Expr::Group(inner) => format!("\\left({}\\right)", latex_expr(inner)),
+        Expr::Factorial(inner) => format!("{}!", latex_at(inner, 6)),
+        Expr::Percent(inner) => format!("{}\\%", latex_at(inner, 6)),
+        Expr::Call(Func::Sqrt, inner) => format!("\\sqrt{{{}}}", latex_expr(inner)),
+        Expr::Call(Func::Cbrt, inner) => format!("\\sqrt[3]{{{}}}", latex_expr(inner)),
+        Expr::Call(Func::Abs, inner) => format!("\\left|{}\\right|", latex_expr(inner)),
+        Expr::Call(Func::Log10, inner) => {
+            format!("\\log_{{10}}\\left({}\\right)", latex_expr(inner))
+        }
+        Expr::Call(func, inner) => format!("\\{}\\left({}\\right)", func.name(), latex_expr(inner)),
+        Expr::PlusMinus {
+            lhs: Some(lhs),
+            rhs,
+        } => format!("{} \\pm {}", latex_at(lhs, 1), latex_at(rhs, 2)),
+        Expr::PlusMinus { lhs: None, rhs } => format!("\\pm {}", latex_at(rhs, 2)),
+        Expr::Binary {
+            op,
+            lhs,
+            rhs,
+            implicit,
+        } => match op {
+            BinOp::Add => format!("{} + {}", latex_at(lhs, 1), latex_at(rhs, 2)),
+            BinOp::Sub => format!("{} - {}", latex_at(lhs, 1), latex_at(rhs, 2)),
+            BinOp::Div => format!(
+                "\\frac{{{}}}{{{}}}",
+                latex_expr(strip(lhs)),
+                latex_expr(strip(rhs))
+            ),
+            BinOp::Pow => format!("{}^{{{}}}", latex_at(lhs, 5), latex_expr(strip(rhs))),
+            BinOp::Mul if *implicit => format!("{}{}", latex_at(lhs, 2), latex_at(rhs, 3)),
+            BinOp::Mul => format!("{} \\times {}", latex_at(lhs, 2), latex_at(rhs, 3)),
+        },
+    }
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Group(inner) => inner,
+        other => other,
+    }
+}
+
+fn latex_relation(op: RelOp) -> &'static str {
+    match op {
+        RelOp::Eq => "=",
+        RelOp::Ne => "\\neq",
+        RelOp::Lt => "<",
+        RelOp::Le => "\\le",
+        RelOp::Gt => ">",
+        RelOp::Ge => "\\ge",
+    }
+}
+
+pub fn latex(statement: &Statement) -> String {
+    match statement {
+        Statement::Expr(expr) => latex_expr(expr),
+        Statement::Relation { parts, ops } => {
+            let mut text = latex_expr(&parts[0]);
+            for (op, part) in ops.iter().zip(&parts[1..]) {
+                text.push_str(&format!(" {} {}", latex_relation(*op), latex_expr(part)));
+            }
+            text
+        }
+        Statement::Continued { op, rest } => format!("{} {}", latex_relation(*op), latex(rest)),
+        Statement::Or(parts) => parts
+            .iter()
+            .map(latex)
+            .collect::<Vec<_>>()
+            .join(" \\text{ or } "),
+        Statement::And(parts) => parts.iter().map(latex).collect::<Vec<_>>().join(",\\ "),
+    }
+}
+
+/// Spoken English for screen readers: "2 x squared plus 3 equals 7".
+pub fn spoken_expr(expr: &Expr) -> String {
+    match expr {
+        Expr::Num(literal) => literal.text.replace('-', "minus "),
+        Expr::Var(name) => name.clone(),
+        Expr::Const(Constant::Pi) => "pi".into(),
+        Expr::Const(Constant::E) => "e".into(),
+        Expr::Neg(inner) => format!("minus {}", spoken_expr(inner)),
+        Expr::Group(inner) => match **inner {
+            Expr::Binary {
+                op: BinOp::Add | BinOp::Sub,
+                ..
+            } => format!("open bracket {} close bracket", spoken_expr(inner)),
+            _ => spoken_expr(inner),
+        },
+        Expr::Factorial(inner) => format!("{} factorial", spoken_expr(inner)),
+        Expr::Percent(inner) => format!("{} percent", spoken_expr(inner)),
+        Expr::Call(Func::Sqrt, inner) => format!("the square root of {}", spoken_expr(inner)),
+        Expr::Call(Func::Cbrt, inner) => format!("the cube root of {}", spoken_expr(inner)),
+        Expr::Call(Func::Abs, inner) => format!("the absolute value of {}", spoken_expr(inner)),
+        Expr::Call(func, inner) => format!("{} of {}", func.name(), spoken_expr(inner)),
+        Expr::PlusMinus {
+            lhs: Some(lhs),
+            rhs,
+        } => format!("{} plus or minus {}", spoken_expr(lhs), spoken_expr(rhs)),
+        Expr::PlusMinus { lhs: None, rhs } => format!("plus or minus {}", spoken_expr(rhs)),
+        Expr::Binary {
+            op,
+            lhs,
+            rhs,
+            implicit,
+        } => match op {
+            BinOp::Add => format!("{} plus {}", spoken_expr(lhs), spoken_expr(rhs)),
+            BinOp::Sub => format!("{} minus {}", spoken_expr(lhs), spoken_expr(rhs)),
+            BinOp::Div => format!(
+                "the fraction {} over {}, end fraction",
+                spoken_expr(lhs),
+                spoken_expr(rhs)
+            ),
+            BinOp::Pow => match strip(rhs) {
+                Expr::Num(l) if l.text == "2" => format!("{} squared", spoken_expr(lhs)),
+                Expr::Num(l) if l.text == "3" => format!("{} cubed", spoken_expr(lhs)),
+                _ => format!("{} to the power {}", spoken_expr(lhs), spoken_expr(rhs)),
+            },
+            BinOp::Mul if *implicit => format!("{} {}", spoken_expr(lhs), spoken_expr(rhs)),
+            BinOp::Mul => format!("{} times {}", spoken_expr(lhs), spoken_expr(rhs)),
+        },
+    }
+}
+
+fn spoken_relation(op: RelOp) -> &'static str {
+    match op {
+        RelOp::Eq => "equals",
+        RelOp::Ne => "is not equal to",
+        RelOp::Lt => "is less than",
+        RelOp::Le => "is less than or equal to",
+        RelOp::Gt => "is greater than",
+        RelOp::Ge => "is greater than or equal to",
+    }
+}
+
+pub fn spoken(statement: &Statement) -> String {
+    match statement {
+        Statement::Expr(expr) => spoken_expr(expr),
+        Statement::Relation { parts, ops } => {
+            let mut text = spoken_expr(&parts[0]);
+            for (op, part) in ops.iter().zip(&parts[1..]) {
+                text.push_str(&format!(" {} {}", spoken_relation(*op), spoken_expr(part)));
+            }
+            text
+        }
+        Statement::Continued { op, rest } => format!("{} {}", spoken_relation(*op), spoken(rest)),
+        Statement::Or(parts) => parts.iter().map(spoken).collect::<Vec<_>>().join(", or "),
+        Statement::And(parts) => parts.iter().map(spoken).collect::<Vec<_>>().join(", and "),
+    }
 }

@@ -275,5 +275,35 @@ fn refine(p: &UPoly, root: Root) -> Root {
             b = middle;
         }
     }
+    // A rational root shows as the simplest rational in its interval.
+    let simplest = simplest_between(&a, &b);
+    if p.eval(&simplest).is_zero() {
+        return Root::Exact(simplest);
+    }
     Root::Between(a, b)
+}
+
+/// The rational with the smallest denominator in `[low, high]`, found from
+/// continued fractions.
+pub fn simplest_between(low: &BigRational, high: &BigRational) -> BigRational {
+    let zero = BigRational::from_integer(BigInt::from(0));
+    if *low <= zero && zero <= *high {
+        return zero;
+    }
+    if *high < zero {
+        return -simplest_between(&-high.clone(), &-low.clone());
+    }
+    let floor = low.floor();
+    if floor == *low {
+        return floor;
+    }
+    let next = &floor + BigRational::from_integer(BigInt::from(1));
+    if next <= *high {
+        return next;
+    }
+    if (high - &floor).numer().bits() > 4000 {
+        return low.clone();
+    }
+    let inner = simplest_between(&(high - &floor).recip(), &(low - &floor).recip());
+    floor + inner.recip()
 }
