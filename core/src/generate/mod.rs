@@ -1,1 +1,3 @@
-//! Question templates to questions. (Being written.)
+//! Question templates to questions.
+
+pub mod rng;
