@@ -1,3 +1,5 @@
 //! Question templates to questions.
 
+pub mod eval;
+pub mod render;
 pub mod rng;
