@@ -857,7 +857,7 @@ pub fn round_dp(value: &BigRational, places: i64) -> BigRational {
     signed / scale
 }
 
-/// The exponent `e` with `10^e <= |value| < 10^(e+1)`, for non-zero values.
+/// Returns the exponent `e` with `10^e <= |value| < 10^(e+1)`, for non-zero values.
 pub fn decimal_exponent(value: &BigRational) -> i64 {
     let magnitude = value.abs();
     let mut exponent: i64 = 0;
@@ -881,7 +881,7 @@ pub fn round_sf(value: &BigRational, figures: i64) -> BigRational {
     round_dp(value, places)
 }
 
-/// The number of decimal places `value` needs, or `None` if its decimal
+/// Counts the decimal places `value` needs, or returns `None` if its decimal
 /// expansion does not terminate.
 pub fn decimal_places(value: &BigRational) -> Option<u32> {
     let mut denominator = value.denom().clone();

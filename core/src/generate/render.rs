@@ -231,9 +231,7 @@ pub fn render(template: &str, values: &Values) -> Result<String, RenderError> {
 
 /// Removes the letters that belonged to a dropped optional term.
 fn drop_term_body(text: &str) -> &str {
-    let end = text
-        .find(|c: char| c == ' ' || c == ')' || c == ',')
-        .unwrap_or(text.len());
+    let end = text.find([' ', ')', ',']).unwrap_or(text.len());
     &text[end..]
 }
 
