@@ -221,6 +221,10 @@ impl Skill {
             }
             let version = template.version;
             let compiled = compile_template(&parsed.id, template)
+                .and_then(|compiled| {
+                    check_rounding_fits(&compiled, parsed.rounding.as_ref())?;
+                    Ok(compiled)
+                })
                 .map_err(|reason| invalid(format!("template version {version}: {reason}")))?;
             templates.push(compiled);
         }
@@ -400,13 +404,6 @@ fn compile_template(skill: &str, file: TemplateFile) -> Result<Template, String>
     }
     if let Some(rounding) = &file.rounding {
         check_rounding_shape(rounding)?;
-        if let Some(DigitCount::Named(name)) = rounding.dp.as_ref().or(rounding.sf.as_ref()) {
-            if !known.contains(name) {
-                return Err(format!(
-                    "rounding names `{name}`, which is not a parameter or derived value"
-                ));
-            }
-        }
     }
 
     Ok(Template {
@@ -423,6 +420,38 @@ fn compile_template(skill: &str, file: TemplateFile) -> Result<Template, String>
         solution: file.solution,
         rounding: file.rounding,
     })
+}
+
+/// Checks that a `dp` or `sf` answer form has a matching rounding rule, from
+/// the template or else the skill, and that a named digit count exists.
+fn check_rounding_fits(
+    template: &Template,
+    skill_rounding: Option<&RoundingSpec>,
+) -> Result<(), String> {
+    let rounding = template.rounding.as_ref().or(skill_rounding);
+    let (needs_dp, needs_sf) = (
+        template.form == AnswerForm::Dp,
+        template.form == AnswerForm::Sf,
+    );
+    let has_dp = rounding.is_some_and(|rounding| rounding.dp.is_some());
+    let has_sf = rounding.is_some_and(|rounding| rounding.sf.is_some());
+    if (needs_dp && !has_dp) || (needs_sf && !has_sf) {
+        return Err(format!(
+            "answer form {:?} needs a matching rounding rule; add rounding = {{ dp = N }} or {{ sf = N }}",
+            template.form
+        ));
+    }
+    let named = rounding.and_then(|rounding| rounding.dp.as_ref().or(rounding.sf.as_ref()));
+    if let Some(DigitCount::Named(name)) = named {
+        let defined = template.params.iter().any(|(param, _)| param == name)
+            || template.derived.iter().any(|(derived, _)| derived == name);
+        if !defined {
+            return Err(format!(
+                "rounding names `{name}`, which is not a parameter or derived value"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<(), String> {
@@ -601,6 +630,24 @@ solution = ["x = {c}/{a}", "x = {r}"]
         assert!(reason_of(&hints).contains("3 non-empty hints"));
         let extra = MINIMAL.replace("tier = \"KS3\"", "tier = \"KS3\"\ncolour = \"red\"");
         assert!(reason_of(&extra).contains("colour"));
+    }
+
+    #[test]
+    fn rounding_must_match_form() {
+        let no_rule = MINIMAL.replace("form = \"isolated\"", "form = \"dp\"");
+        assert!(reason_of(&no_rule).contains("matching rounding rule"));
+        let wrong_kind = no_rule.replace("form = \"dp\"", "form = \"dp\"\nrounding = { sf = 2 }");
+        assert!(reason_of(&wrong_kind).contains("matching rounding rule"));
+        let unknown_name =
+            no_rule.replace("form = \"dp\"", "form = \"dp\"\nrounding = { dp = \"q\" }");
+        assert!(reason_of(&unknown_name).contains("`q`"));
+        let named = no_rule.replace("form = \"dp\"", "form = \"dp\"\nrounding = { dp = \"a\" }");
+        assert!(load(&named).is_ok());
+        let both = no_rule.replace(
+            "form = \"dp\"",
+            "form = \"dp\"\nrounding = { dp = 1, sf = 2 }",
+        );
+        assert!(reason_of(&both).contains("exactly one"));
     }
 
     #[test]

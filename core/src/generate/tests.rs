@@ -358,6 +358,12 @@ fn check_template(skill: &Skill, template: &Template) {
             Some(&question.answer),
             "{name} seed {seed}"
         );
+        let rounded_form = matches!(question.form, AnswerForm::Dp | AnswerForm::Sf);
+        assert_eq!(
+            question.rounding.is_some(),
+            rounded_form,
+            "{name} seed {seed}"
+        );
         let lines = std::iter::once(&question.start)
             .chain(std::iter::once(&question.answer))
             .chain(question.solution.iter());
@@ -404,6 +410,27 @@ fn builtin_templates_generate_500_seeds() {
             check_template(&skill, template);
         }
     }
+}
+
+#[test]
+fn builtin_rounding_reaches_question() {
+    let skills = builtin_skills();
+    let dp = QuestionId::parse("num.acc.round-dp/2/3").expect("valid id");
+    let question = generate_by_id(&skills, &dp).expect("generates");
+    assert_eq!(question.rounding, Some(Rounding::DecimalPlaces(2)));
+    let sf = QuestionId::parse("num.acc.round-sf/1/3").expect("valid id");
+    let question = generate_by_id(&skills, &sf).expect("generates");
+    assert_eq!(question.rounding, Some(Rounding::SignificantFigures(2)));
+}
+
+#[test]
+fn generate_by_id_unknown_skill() {
+    let id = QuestionId::parse("alg.nothing.here/1/0").expect("valid id");
+    let error = generate_by_id(&builtin_skills(), &id).expect_err("skill is unknown");
+    assert_eq!(
+        error,
+        GenerateError::UnknownSkill("alg.nothing.here".into())
+    );
 }
 
 #[test]
