@@ -57,9 +57,20 @@ pub(crate) fn check_final(
             };
             isolated(statement, &unknowns_of(task, q))
         }
-        (AnswerForm::Number, Line::Expr(parts)) | (AnswerForm::Simplified, Line::Expr(parts))
-            if is_number(parts.last()) =>
-        {
+        // Index laws: a single power such as 3^7 is the simplified answer.
+        (AnswerForm::Simplified, Line::Expr(parts)) if is_number(parts.last()) => {
+            match parts.last().map(strip) {
+                Some(Expr::Binary {
+                    op: BinOp::Pow,
+                    lhs,
+                    rhs,
+                    ..
+                }) if is_literal(lhs) && is_literal(rhs) => FormResult::Done,
+                Some(other) => number_form(other),
+                None => FormResult::Done,
+            }
+        }
+        (AnswerForm::Number, Line::Expr(parts)) if is_number(parts.last()) => {
             parts.last().map_or(FormResult::Done, number_form)
         }
         (AnswerForm::Simplified, Line::Expr(parts)) => parts

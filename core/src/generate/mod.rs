@@ -161,6 +161,29 @@ pub struct Question {
     pub solution: Vec<String>,
 }
 
+impl Question {
+    /// The question as the working checker sees it.
+    pub fn check_task(&self) -> crate::check::Task {
+        use crate::check::AnswerForm as Form;
+        let form = match self.form {
+            AnswerForm::Isolated => Form::Isolated,
+            AnswerForm::Factorised => Form::Factorised,
+            AnswerForm::Expanded => Form::Expanded,
+            AnswerForm::Simplified | AnswerForm::SimplestSurd | AnswerForm::LowestTerms => {
+                Form::Simplified
+            }
+            AnswerForm::Integer | AnswerForm::Dp | AnswerForm::Sf => Form::Number,
+            AnswerForm::StandardForm => Form::StandardForm,
+        };
+        crate::check::Task {
+            kind: self.task,
+            unknowns: self.unknowns.clone(),
+            rounding: self.rounding,
+            form: Some(form),
+        }
+    }
+}
+
 /// Generates the question `skill/version/seed`.
 pub fn generate(skill: &Skill, version: u32, seed: u64) -> Result<Question, GenerateError> {
     let template = skill.template(version)?;
