@@ -1,1 +1,246 @@
-fn main() {}
+//! `stepwise`: Stepwise in a terminal.
+//!
+//! Three commands share the core with the phone apps: `check` runs the
+//! working checker on lines given as arguments or as JSON Lines, `equiv`
+//! compares two expressions, and `practice` is the interactive practice
+//! session with attempts kept in SQLite.
+//!
+//! Exit status: 0 on success, 1 when `equiv` finds the expressions not
+//! equivalent or a batch had an invalid case line, 2 on any error.
+
+mod batch;
+mod check_cmd;
+mod equiv;
+mod practice;
+mod store;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use thiserror::Error;
+use tracing_subscriber::EnvFilter;
+
+use batch::{BatchError, InputError};
+use check_cmd::{CheckError, TaskArg};
+use equiv::EquivError;
+use practice::PracticeError;
+
+/// The environment variable that sets the log filter, such as `debug` or
+/// `stepwise=trace`.
+const LOG_ENV: &str = "STEPWISE_LOG";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stepwise",
+    version,
+    about = "Maths practice that checks every line of your working"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check lines of working: the first line is the question's starting
+    /// expression or equation, the rest are the working.
+    Check(CheckArgs),
+    /// Compare two expressions, equations or inequalities for equivalence.
+    Equiv(EquivArgs),
+    /// Practise a skill with generated questions and line-by-line feedback.
+    Practice(PracticeArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The kind of question the lines answer.
+    #[arg(long, value_enum, required_unless_present = "batch")]
+    task: Option<TaskArg>,
+    /// The unknowns to solve for, or the subject to rearrange to, separated
+    /// by commas (default: every letter in the question).
+    #[arg(long = "for", value_name = "NAMES", value_delimiter = ',')]
+    unknowns: Vec<String>,
+    /// Round the final answer to N decimal places.
+    #[arg(long, value_name = "N", conflicts_with = "sf")]
+    dp: Option<u32>,
+    /// Round the final answer to N significant figures.
+    #[arg(long, value_name = "N")]
+    sf: Option<u32>,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Read cases as JSON Lines from FILE (`-` for standard input) and print
+    /// one JSON result a line.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["task", "unknowns", "dp", "sf", "json", "lines"]
+    )]
+    batch: Option<PathBuf>,
+    /// The question's starting line, then the working, one argument a line
+    /// (put them after `--` so that a leading minus is not read as an option).
+    #[arg(value_name = "LINE", allow_hyphen_values = true)]
+    lines: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct EquivArgs {
+    /// The first expression.
+    #[arg(required_unless_present = "batch", allow_hyphen_values = true)]
+    a: Option<String>,
+    /// The second expression.
+    #[arg(required_unless_present = "batch", allow_hyphen_values = true)]
+    b: Option<String>,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Read pairs as JSON Lines `{"a": ..., "b": ...}` from FILE (`-` for
+    /// standard input) and print one JSON result a line.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["a", "b", "json"])]
+    batch: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct PracticeArgs {
+    /// Folder for the database and the line history (default: the user's
+    /// data folder, such as ~/.local/share/stepwise on Linux).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Start with this skill instead of choosing from the list.
+    #[arg(long, value_name = "ID")]
+    skill: Option<String>,
+    /// Seed of the first question; later questions take the next seeds
+    /// (default: taken from the clock).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+/// A failure of any command, with the exit status it maps to.
+#[derive(Debug, Error)]
+enum AppError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    #[error(transparent)]
+    Equiv(#[from] EquivError),
+    #[error(transparent)]
+    Practice(#[from] PracticeError),
+    #[error("failed to write the output: {0}; check that standard output is still open")]
+    Output(#[from] io::Error),
+}
+
+/// The exit status of a command that ran to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// `equiv` found the expressions not equivalent, or a batch contained an
+    /// invalid case line.
+    Negative,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
+        Err(AppError::Output(error) | AppError::Batch(BatchError::Output(error)))
+            if error.kind() == io::ErrorKind::BrokenPipe =>
+        {
+            // The reader went away (as with `| head`): nothing is left to tell it.
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            tracing::debug!(?error, "command failed");
+            let _ = writeln!(io::stderr(), "error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, AppError> {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Equiv(args) => run_equiv(args),
+        Command::Practice(args) => {
+            let options = practice::Options {
+                data_dir: args.data,
+                skill: args.skill,
+                seed: args.seed,
+            };
+            practice::run(&options)?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<Outcome, AppError> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if let Some(path) = args.batch {
+        let input = batch::open(&path)?;
+        let invalid = check_cmd::run_batch(input, &mut out)?;
+        return Ok(if invalid == 0 {
+            Outcome::Success
+        } else {
+            Outcome::Negative
+        });
+    }
+    // clap requires `--task` whenever `--batch` is absent.
+    let Some(kind) = args.task else {
+        return Err(CheckError::MissingTask.into());
+    };
+    let task = check_cmd::build_task(kind.into(), args.unknowns, args.dp, args.sf)?;
+    let lines: Vec<&str> = args.lines.iter().map(String::as_str).collect();
+    let report = check_cmd::check(&task, &lines)?;
+    if args.json {
+        check_cmd::write_json(&report, &mut out)?;
+    } else {
+        check_cmd::write_human(&report, &mut out)?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_equiv(args: EquivArgs) -> Result<Outcome, AppError> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if let Some(path) = args.batch {
+        let input = batch::open(&path)?;
+        let invalid = equiv::run_batch(input, &mut out)?;
+        return Ok(if invalid == 0 {
+            Outcome::Success
+        } else {
+            Outcome::Negative
+        });
+    }
+    let (Some(a), Some(b)) = (args.a, args.b) else {
+        return Err(EquivError::MissingExpressions.into());
+    };
+    Ok(equiv::run_pair(&a, &b, args.json, &mut out)?)
+}
+
+/// Sends `tracing` output to standard error, filtered by `STEPWISE_LOG`
+/// (default `warn`).
+fn init_logging() {
+    let filter = match std::env::var(LOG_ENV) {
+        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|error| {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: invalid {LOG_ENV} value `{spec}` ({error}); logging at warn instead"
+            );
+            EnvFilter::new("warn")
+        }),
+        Err(_) => EnvFilter::new("warn"),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_target(false)
+        .init();
+}

@@ -1,0 +1,866 @@
+//! `stepwise practice`: the interactive practice session.
+//!
+//! The student picks a skill, gets a generated question and types working a
+//! line at a time; every line is checked at once and stored with its verdict
+//! and the time it was typed. An unfinished question stays in the database
+//! as the draft and is offered again at the next start.
+//!
+//! Questions come through [`QuestionSource`], so that the generator can be
+//! swapped in without touching the session. Input comes through [`Prompter`]:
+//! rustyline with line editing and history on a terminal, plain lines from
+//! standard input otherwise, so that a test can pipe a session in.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rustyline::error::ReadlineError;
+use rustyline::DefaultEditor;
+use stepwise_core::check::{
+    check_working, hint, FinalVerdict, HintLevel, LineReport, Report, Task, TaskKind,
+};
+use thiserror::Error;
+
+use crate::check_cmd::{format_line, verdict_mark};
+use crate::store::{self, AttemptId, AttemptStatus, NewAttempt, Store, StoreError, StoredLine};
+
+/// File name of the line history inside the data folder.
+const HISTORY_FILE: &str = "history.txt";
+
+const HELP: &str = "\
+Type one line of working at a time and press Enter; each line is checked at once.
+Commands:
+  :hint     a hint from where you are (ask again for a stronger one, up to level 3)
+  :example  a worked example of this skill
+  :skip     give up this question, see its answer, and go on to the next
+  :quit     stop; your working is saved and offered again next time
+  :help     this list";
+
+/// A failure of the practice session.
+#[derive(Debug, Error)]
+pub enum PracticeError {
+    #[error("no data folder found for this user (HOME may be unset); pass one with --data")]
+    NoDataDir,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("failed to read input: {0}")]
+    Input(String),
+    #[error("failed to write output: {0}; check that standard output is still open")]
+    Output(#[from] io::Error),
+    #[error("skill `{id}` not found; use one of: {available}")]
+    UnknownSkill { id: String, available: String },
+    #[error("failed to generate question {what}: {reason}")]
+    Generate { what: String, reason: String },
+}
+
+/// The command-line options of `stepwise practice`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub data_dir: Option<PathBuf>,
+    pub skill: Option<String>,
+    pub seed: Option<u64>,
+}
+
+/// A skill as the menu shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillInfo {
+    pub id: String,
+    pub title: String,
+    pub tier: String,
+    pub strand: String,
+    /// Canned hints by level, used when the checker has none for the line.
+    pub hints: Vec<String>,
+}
+
+/// A question ready to practise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PracticeQuestion {
+    /// `skill/version/seed`, which regenerates the question.
+    pub id: String,
+    pub skill_id: String,
+    /// The instruction shown to the student.
+    pub text: String,
+    /// The first line for the checker.
+    pub start: String,
+    pub answer: String,
+    /// The model solution after `start`; the last line is `answer`.
+    pub solution: Vec<String>,
+    pub task: Task,
+}
+
+/// A provider of skills and generated questions.
+pub trait QuestionSource {
+    fn skills(&self) -> Vec<SkillInfo>;
+    /// Generates the question of `skill_id` for `seed`.
+    fn generate(&self, skill_id: &str, seed: u64) -> Result<PracticeQuestion, PracticeError>;
+    /// Generates the question that `question_id` (`skill/version/seed`) names.
+    fn regenerate(&self, question_id: &str) -> Result<PracticeQuestion, PracticeError>;
+    fn worked_example(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError>;
+}
+
+/// FIXME: a stand-in with two fixed questions until `stepwise_core::generate`
+/// lands. Replace it with a source over `generate::builtin_skills()` whose
+/// methods call `generate::generate`, `generate::worked_example` and the
+/// question id parser, mapping `Skill` and `Question` into the types above.
+/// Every seed gives the same question here.
+pub struct PlaceholderSource;
+
+impl PlaceholderSource {
+    fn questions() -> Vec<(SkillInfo, PracticeQuestion)> {
+        let linear = SkillInfo {
+            id: "alg.linear.solve-two-step".into(),
+            title: "Solve two-step linear equations".into(),
+            tier: "foundation".into(),
+            strand: "Algebra".into(),
+            hints: vec![
+                "Undo the operations on x in reverse order.".into(),
+                "Subtract the constant term from both sides.".into(),
+                "Take 3 from both sides: 2x = 8".into(),
+            ],
+        };
+        let fractions = SkillInfo {
+            id: "num.fractions.add".into(),
+            title: "Add fractions".into(),
+            tier: "foundation".into(),
+            strand: "Number".into(),
+            hints: vec![
+                "The fractions need a common denominator.".into(),
+                "Write both fractions over 12.".into(),
+                "3/4 + 1/6 = 9/12 + 2/12".into(),
+            ],
+        };
+        vec![
+            (
+                linear,
+                PracticeQuestion {
+                    id: String::new(),
+                    skill_id: "alg.linear.solve-two-step".into(),
+                    text: "Solve 2x + 3 = 11".into(),
+                    start: "2x + 3 = 11".into(),
+                    answer: "x = 4".into(),
+                    solution: vec!["2x = 8".into(), "x = 4".into()],
+                    task: Task {
+                        kind: TaskKind::Solve,
+                        unknowns: vec!["x".into()],
+                        rounding: None,
+                    },
+                },
+            ),
+            (
+                fractions,
+                PracticeQuestion {
+                    id: String::new(),
+                    skill_id: "num.fractions.add".into(),
+                    text: "Work out 3/4 + 1/6, giving your answer in its simplest form".into(),
+                    start: "3/4 + 1/6".into(),
+                    answer: "11/12".into(),
+                    solution: vec!["9/12 + 2/12".into(), "11/12".into()],
+                    task: Task {
+                        kind: TaskKind::Evaluate,
+                        unknowns: Vec::new(),
+                        rounding: None,
+                    },
+                },
+            ),
+        ]
+    }
+
+    fn find(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError> {
+        Self::questions()
+            .into_iter()
+            .find(|(skill, _)| skill.id == skill_id)
+            .map(|(_, question)| question)
+            .ok_or_else(|| unknown_skill(self, skill_id))
+    }
+}
+
+impl QuestionSource for PlaceholderSource {
+    fn skills(&self) -> Vec<SkillInfo> {
+        Self::questions()
+            .into_iter()
+            .map(|(skill, _)| skill)
+            .collect()
+    }
+
+    fn generate(&self, skill_id: &str, seed: u64) -> Result<PracticeQuestion, PracticeError> {
+        let mut question = self.find(skill_id)?;
+        question.id = format!("{skill_id}/1/{seed}");
+        Ok(question)
+    }
+
+    fn regenerate(&self, question_id: &str) -> Result<PracticeQuestion, PracticeError> {
+        let invalid = |reason: &str| PracticeError::Generate {
+            what: question_id.to_string(),
+            reason: reason.to_string(),
+        };
+        let mut parts = question_id.split('/');
+        let (Some(skill), Some("1"), Some(seed), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid("expected skill/1/seed"));
+        };
+        let seed = seed
+            .parse::<u64>()
+            .map_err(|_| invalid("the seed is not a whole number"))?;
+        self.generate(skill, seed)
+    }
+
+    fn worked_example(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError> {
+        self.generate(skill_id, 1)
+    }
+}
+
+fn unknown_skill(source: &dyn QuestionSource, id: &str) -> PracticeError {
+    let available = source
+        .skills()
+        .iter()
+        .map(|skill| skill.id.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    PracticeError::UnknownSkill {
+        id: id.to_string(),
+        available,
+    }
+}
+
+/// A source of typed lines. `read` returns `None` at the end of input, and
+/// on Ctrl-C or Ctrl-D at a terminal.
+pub trait Prompter {
+    fn read(&mut self, prompt: &str) -> Result<Option<String>, PracticeError>;
+    /// Returns whether a person reads the prompt at a terminal. When not, the
+    /// session echoes prompt and line, so the transcript reads as a dialogue.
+    fn is_interactive(&self) -> bool;
+}
+
+/// Line editing and history at a terminal.
+struct TerminalPrompter {
+    editor: DefaultEditor,
+    history: PathBuf,
+}
+
+impl TerminalPrompter {
+    fn new(history: PathBuf) -> Result<TerminalPrompter, PracticeError> {
+        let mut editor =
+            DefaultEditor::new().map_err(|error| PracticeError::Input(error.to_string()))?;
+        if history.exists() {
+            if let Err(error) = editor.load_history(&history) {
+                tracing::warn!(path = %history.display(), %error, "failed to load line history");
+            }
+        }
+        Ok(TerminalPrompter { editor, history })
+    }
+}
+
+impl Prompter for TerminalPrompter {
+    fn read(&mut self, prompt: &str) -> Result<Option<String>, PracticeError> {
+        match self.editor.readline(prompt) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    if let Err(error) = self.editor.add_history_entry(line.as_str()) {
+                        tracing::warn!(%error, "failed to add a line to the history");
+                    }
+                }
+                Ok(Some(line))
+            }
+            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            Err(error) => Err(PracticeError::Input(error.to_string())),
+        }
+    }
+
+    fn is_interactive(&self) -> bool {
+        true
+    }
+}
+
+impl Drop for TerminalPrompter {
+    fn drop(&mut self) {
+        if let Err(error) = self.editor.save_history(&self.history) {
+            tracing::warn!(path = %self.history.display(), %error, "failed to save line history");
+        }
+    }
+}
+
+/// Lines from a reader, such as standard input when it is not a terminal.
+pub struct ReaderPrompter<R> {
+    reader: R,
+}
+
+impl<R: BufRead> ReaderPrompter<R> {
+    pub fn new(reader: R) -> Self {
+        ReaderPrompter { reader }
+    }
+}
+
+impl<R: BufRead> Prompter for ReaderPrompter<R> {
+    fn read(&mut self, _prompt: &str) -> Result<Option<String>, PracticeError> {
+        let mut line = String::new();
+        let count = self
+            .reader
+            .read_line(&mut line)
+            .map_err(|error| PracticeError::Input(error.to_string()))?;
+        if count == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    }
+
+    fn is_interactive(&self) -> bool {
+        false
+    }
+}
+
+/// Unix time in milliseconds. The core reads no clock, so the CLI stamps
+/// every line here.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// Resolves the data folder: `--data`, else the user's data folder.
+fn data_dir(option: Option<&Path>) -> Result<PathBuf, PracticeError> {
+    if let Some(dir) = option {
+        return Ok(dir.to_path_buf());
+    }
+    directories::ProjectDirs::from("", "", "stepwise")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or(PracticeError::NoDataDir)
+}
+
+/// Runs a practice session on standard input and output.
+pub fn run(options: &Options) -> Result<(), PracticeError> {
+    let dir = data_dir(options.data_dir.as_deref())?;
+    let mut store = Store::open(&dir)?;
+    let mut prompter: Box<dyn Prompter> = if io::stdin().is_terminal() {
+        Box::new(TerminalPrompter::new(dir.join(HISTORY_FILE))?)
+    } else {
+        Box::new(ReaderPrompter::new(io::stdin().lock()))
+    };
+    let mut out = io::stdout();
+    // FIXME: swap in the generator-backed source when it lands.
+    let source = PlaceholderSource;
+    let seed = options.seed.unwrap_or_else(|| now_ms().unsigned_abs());
+    let mut session = Session {
+        source: &source,
+        store: &mut store,
+        input: prompter.as_mut(),
+        out: &mut out,
+        clock: &now_ms,
+        next_seed: seed,
+    };
+    tracing::info!(data = %dir.display(), seed, "practice session started");
+    session.run(options.skill.as_deref())?;
+    tracing::info!("practice session ended");
+    Ok(())
+}
+
+/// The end of work on one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuestionEnd {
+    /// Correct or skipped: go on to the next question.
+    Next,
+    /// The student stopped; the question stays as the draft.
+    Quit,
+}
+
+/// A question being worked on.
+struct Work {
+    question: PracticeQuestion,
+    attempt: AttemptId,
+    lines: Vec<String>,
+    hint_level: u8,
+    last_final: Option<FinalVerdict>,
+}
+
+/// One practice session over a store, an input and an output.
+pub struct Session<'a> {
+    pub source: &'a dyn QuestionSource,
+    pub store: &'a mut Store,
+    pub input: &'a mut dyn Prompter,
+    pub out: &'a mut dyn Write,
+    pub clock: &'a dyn Fn() -> i64,
+    /// Seed of the next generated question.
+    pub next_seed: u64,
+}
+
+impl Session<'_> {
+    /// Offers the draft, then practises `skill` (or one chosen from the
+    /// menu) until the student quits or input ends.
+    pub fn run(&mut self, skill: Option<&str>) -> Result<(), PracticeError> {
+        if let Some(skill) = skill {
+            if !self.source.skills().iter().any(|known| known.id == skill) {
+                return Err(unknown_skill(self.source, skill));
+            }
+        }
+        let mut resumed_skill = None;
+        match self.offer_draft()? {
+            DraftChoice::Quit => return Ok(()),
+            DraftChoice::Resumed { skill_id } => resumed_skill = Some(skill_id),
+            DraftChoice::None => {}
+        }
+        let skill_id = match (skill, resumed_skill) {
+            (Some(skill), _) => skill.to_string(),
+            (None, Some(skill)) => skill,
+            (None, None) => match self.choose_skill()? {
+                Some(skill) => skill,
+                None => return Ok(()),
+            },
+        };
+        loop {
+            let seed = self.next_seed;
+            self.next_seed = self.next_seed.wrapping_add(1);
+            let question = self.source.generate(&skill_id, seed)?;
+            let work = self.start(question)?;
+            if self.work_on(work)? == QuestionEnd::Quit {
+                return Ok(());
+            }
+        }
+    }
+
+    fn say(&mut self, text: &str) -> Result<(), PracticeError> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// Reads a line, echoing prompt and line when input is not interactive.
+    fn prompt(&mut self, prompt: &str) -> Result<Option<String>, PracticeError> {
+        self.out.flush()?;
+        let line = self.input.read(prompt)?;
+        if let Some(line) = &line {
+            if !self.input.is_interactive() {
+                writeln!(self.out, "{prompt}{line}")?;
+            }
+        }
+        Ok(line)
+    }
+
+    fn offer_draft(&mut self) -> Result<DraftChoice, PracticeError> {
+        let Some(draft) = store::load_draft(self.store.connection())? else {
+            return Ok(DraftChoice::None);
+        };
+        self.say(&format!(
+            "You have an unfinished question ({}): {}",
+            draft.attempt.question_id, draft.attempt.question_text
+        ))?;
+        self.say(&format!("  {}", draft.attempt.start_line))?;
+        for line in &draft.lines {
+            self.say(&format!(
+                "  {} {}",
+                verdict_mark(line.report.verdict),
+                line.report.input
+            ))?;
+        }
+        let resume = loop {
+            let Some(answer) = self.prompt("Carry on with it? [Y/n] ")? else {
+                return Ok(DraftChoice::Quit);
+            };
+            match answer.trim().to_lowercase().as_str() {
+                "" | "y" | "yes" => break true,
+                "n" | "no" => break false,
+                ":quit" | ":q" => return Ok(DraftChoice::Quit),
+                _ => self.say("Please answer y or n.")?,
+            }
+        };
+        if !resume {
+            self.finish(draft.id, AttemptStatus::Abandoned, None)?;
+            self.say("Put aside; it stays in your history.")?;
+            return Ok(DraftChoice::None);
+        }
+        let question = match self.source.regenerate(&draft.attempt.question_id) {
+            Ok(question) if question.start == draft.attempt.start_line => question,
+            Ok(question) => {
+                tracing::warn!(
+                    id = %draft.attempt.question_id,
+                    stored = %draft.attempt.start_line,
+                    generated = %question.start,
+                    "draft question changed since it was saved"
+                );
+                self.finish(draft.id, AttemptStatus::Abandoned, None)?;
+                self.say("That question has changed since you saved it, so it was put aside.")?;
+                return Ok(DraftChoice::None);
+            }
+            Err(error) => {
+                tracing::warn!(id = %draft.attempt.question_id, %error, "failed to regenerate the draft question");
+                self.finish(draft.id, AttemptStatus::Abandoned, None)?;
+                self.say(&format!(
+                    "That question could not be loaded ({error}), so it was put aside."
+                ))?;
+                return Ok(DraftChoice::None);
+            }
+        };
+        let skill_id = question.skill_id.clone();
+        let work = Work {
+            question,
+            attempt: draft.id,
+            lines: draft
+                .lines
+                .into_iter()
+                .map(|line| line.report.input)
+                .collect(),
+            hint_level: draft.hint_level,
+            last_final: None,
+        };
+        self.show_question(&work)?;
+        match self.work_on(work)? {
+            QuestionEnd::Quit => Ok(DraftChoice::Quit),
+            QuestionEnd::Next => Ok(DraftChoice::Resumed { skill_id }),
+        }
+    }
+
+    /// Shows the skills by strand and reads a choice, by number or id.
+    fn choose_skill(&mut self) -> Result<Option<String>, PracticeError> {
+        let mut skills = self.source.skills();
+        // Stable sort: skills keep the source's order within a strand.
+        skills.sort_by(|a, b| a.strand.cmp(&b.strand));
+        let mut strand = None;
+        for (index, skill) in skills.iter().enumerate() {
+            if strand != Some(&skill.strand) {
+                self.say(&skill.strand)?;
+                strand = Some(&skill.strand);
+            }
+            self.say(&format!(
+                "  {:>2}. {} ({}, {})",
+                index + 1,
+                skill.title,
+                skill.tier,
+                skill.id
+            ))?;
+        }
+        loop {
+            let Some(answer) = self.prompt("Skill number or id (:quit to stop): ")? else {
+                return Ok(None);
+            };
+            let answer = answer.trim();
+            if answer == ":quit" || answer == ":q" {
+                return Ok(None);
+            }
+            let by_number = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|number| number.checked_sub(1))
+                .and_then(|index| skills.get(index));
+            let chosen = by_number.or_else(|| skills.iter().find(|skill| skill.id == answer));
+            match chosen {
+                Some(skill) => return Ok(Some(skill.id.clone())),
+                None => self.say(&format!(
+                    "No skill `{answer}`; type a number from 1 to {}, or a skill id.",
+                    skills.len()
+                ))?,
+            }
+        }
+    }
+
+    /// Records a new attempt as the draft and shows the question.
+    fn start(&mut self, question: PracticeQuestion) -> Result<Work, PracticeError> {
+        let attempt = NewAttempt {
+            question_id: question.id.clone(),
+            skill_id: question.skill_id.clone(),
+            question_text: question.text.clone(),
+            start_line: question.start.clone(),
+            started_at_ms: (self.clock)(),
+        };
+        let tx = self.store.transaction()?;
+        let id = store::start_attempt(&tx, &attempt)?;
+        tx.commit().map_err(StoreError::from)?;
+        tracing::debug!(question = %question.id, attempt = id.0, "question started");
+        let work = Work {
+            question,
+            attempt: id,
+            lines: Vec::new(),
+            hint_level: 0,
+            last_final: None,
+        };
+        self.show_question(&work)?;
+        Ok(work)
+    }
+
+    fn show_question(&mut self, work: &Work) -> Result<(), PracticeError> {
+        self.say("")?;
+        self.say(&format!(
+            "Question {}: {}",
+            work.question.id, work.question.text
+        ))?;
+        self.say(&format!("  {}", work.question.start))?;
+        if !work.lines.is_empty() {
+            let report = self.check(work);
+            for line in report.lines.iter().skip(1) {
+                self.say(&format!("  {}", format_line(line, 0)))?;
+            }
+        }
+        self.say("Type your working one line at a time (:help lists the commands).")
+    }
+
+    fn check(&self, work: &Work) -> Report {
+        let mut lines: Vec<&str> = Vec::with_capacity(work.lines.len() + 1);
+        lines.push(&work.question.start);
+        lines.extend(work.lines.iter().map(String::as_str));
+        check_working(&work.question.task, &lines)
+    }
+
+    /// Reads lines and commands for one question until it is finished or the
+    /// student stops.
+    fn work_on(&mut self, mut work: Work) -> Result<QuestionEnd, PracticeError> {
+        loop {
+            let Some(input) = self.prompt("> ")? else {
+                self.say("")?;
+                self.say("Your working is saved; run `stepwise practice` again to carry on.")?;
+                return Ok(QuestionEnd::Quit);
+            };
+            let input = input.trim();
+            if input.is_empty() {
+                continue;
+            }
+            match input {
+                ":quit" | ":q" => {
+                    self.say("Your working is saved; run `stepwise practice` again to carry on.")?;
+                    return Ok(QuestionEnd::Quit);
+                }
+                ":help" | ":h" => self.say(HELP)?,
+                ":hint" => self.give_hint(&mut work)?,
+                ":example" => self.show_example(&work.question.skill_id)?,
+                ":skip" => {
+                    self.finish(work.attempt, AttemptStatus::Skipped, work.last_final)?;
+                    self.say(&format!("Skipped. The answer was {}", work.question.answer))?;
+                    return Ok(QuestionEnd::Next);
+                }
+                command if command.starts_with(':') => self.say(&format!(
+                    "Unknown command `{command}`; type :help to see the commands."
+                ))?,
+                line => {
+                    if self.enter_line(&mut work, line)? {
+                        return Ok(QuestionEnd::Next);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks and stores a line of working, and shows its verdict. Returns
+    /// true when the question is answered correctly.
+    fn enter_line(&mut self, work: &mut Work, line: &str) -> Result<bool, PracticeError> {
+        let typed_at_ms = (self.clock)();
+        work.lines.push(line.to_string());
+        let report = self.check(work);
+        let line_report = report.lines.last().cloned().unwrap_or_else(|| LineReport {
+            input: line.to_string(),
+            verdict: stepwise_core::check::Verdict::Unreadable,
+            diagnosis: None,
+            message: "the checker returned no report for this line".to_string(),
+            ecf: false,
+        });
+        self.say(&format!("  {}", format_line(&line_report, 0)))?;
+
+        let verdict = report.final_answer.verdict;
+        work.last_final = Some(verdict);
+        let tx = self.store.transaction()?;
+        store::add_line(
+            &tx,
+            work.attempt,
+            &StoredLine {
+                report: line_report,
+                typed_at_ms,
+            },
+        )?;
+        if verdict == FinalVerdict::Correct {
+            store::finish_attempt(
+                &tx,
+                work.attempt,
+                AttemptStatus::Correct,
+                Some(verdict),
+                typed_at_ms,
+            )?;
+        }
+        tx.commit().map_err(StoreError::from)?;
+
+        match verdict {
+            FinalVerdict::Correct => {
+                let message = report.final_answer.message.trim();
+                self.say(format!("Correct. {message}").trim_end())?;
+                Ok(true)
+            }
+            FinalVerdict::Incorrect | FinalVerdict::WrongForm => {
+                let message = report.final_answer.message.trim();
+                if !message.is_empty() {
+                    self.say(&format!("  {message}"))?;
+                }
+                Ok(false)
+            }
+            FinalVerdict::Unfinished => Ok(false),
+        }
+    }
+
+    /// Shows the next hint level (1 to 3) from the student's current lines,
+    /// or the skill's own hint at that level when the checker has none.
+    fn give_hint(&mut self, work: &mut Work) -> Result<(), PracticeError> {
+        work.hint_level = (work.hint_level + 1).min(3);
+        let level = match work.hint_level {
+            1 => HintLevel::Nudge,
+            2 => HintLevel::NextStep,
+            _ => HintLevel::NextLine,
+        };
+        let mut lines: Vec<&str> = vec![&work.question.start];
+        lines.extend(work.lines.iter().map(String::as_str));
+        let text = match hint(&work.question.task, &lines, level) {
+            Some(found) => match found.next_line {
+                Some(next) => format!("{} Next line: {next}", found.text),
+                None => found.text,
+            },
+            None => self
+                .source
+                .skills()
+                .into_iter()
+                .find(|skill| skill.id == work.question.skill_id)
+                .and_then(|skill| skill.hints.get(usize::from(work.hint_level) - 1).cloned())
+                .unwrap_or_else(|| "No hint is available for this step yet.".to_string()),
+        };
+        let tx = self.store.transaction()?;
+        store::record_hint(&tx, work.attempt, work.hint_level)?;
+        tx.commit().map_err(StoreError::from)?;
+        self.say(&format!("Hint {} of 3: {text}", work.hint_level))
+    }
+
+    fn show_example(&mut self, skill_id: &str) -> Result<(), PracticeError> {
+        let example = self.source.worked_example(skill_id)?;
+        self.say(&format!("Worked example: {}", example.text))?;
+        self.say(&format!("  {}", example.start))?;
+        for line in &example.solution {
+            self.say(&format!("  {line}"))?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        attempt: AttemptId,
+        status: AttemptStatus,
+        final_verdict: Option<FinalVerdict>,
+    ) -> Result<(), PracticeError> {
+        let tx = self.store.transaction()?;
+        store::finish_attempt(&tx, attempt, status, final_verdict, (self.clock)())?;
+        tx.commit().map_err(StoreError::from)?;
+        tracing::debug!(attempt = attempt.0, ?status, "attempt finished");
+        Ok(())
+    }
+}
+
+/// The outcome of offering the draft at the start.
+enum DraftChoice {
+    /// There was none, or it was put aside.
+    None,
+    /// It was worked on and finished; practice goes on with its skill.
+    Resumed { skill_id: String },
+    /// The student stopped.
+    Quit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_script(dir: &Path, script: &str, skill: Option<&str>) -> String {
+        let mut store = Store::open(dir).expect("open store");
+        let mut input = ReaderPrompter::new(script.as_bytes());
+        let mut out = Vec::new();
+        let mut session = Session {
+            source: &PlaceholderSource,
+            store: &mut store,
+            input: &mut input,
+            out: &mut out,
+            clock: &|| 1_700_000_000_000,
+            next_seed: 7,
+        };
+        session.run(skill).expect("session runs");
+        String::from_utf8(out).expect("UTF-8 output")
+    }
+
+    #[test]
+    fn menu_groups_by_strand() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = run_script(dir.path(), ":quit\n", None);
+        let algebra = out.find("Algebra").expect("Algebra heading");
+        let number = out.find("Number").expect("Number heading");
+        assert!(algebra < number, "{out}");
+        assert!(out.contains(" 1. Solve two-step linear equations"), "{out}");
+    }
+
+    #[test]
+    fn quit_keeps_draft_and_resume_offers_it() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let first = run_script(dir.path(), "1\n2x = 8\n:quit\n", None);
+        assert!(
+            first.contains("Question alg.linear.solve-two-step/1/7"),
+            "{first}"
+        );
+        let second = run_script(dir.path(), "y\n:quit\n", None);
+        assert!(
+            second.contains("You have an unfinished question"),
+            "{second}"
+        );
+        assert!(second.contains("2x = 8"), "{second}");
+    }
+
+    #[test]
+    fn declined_draft_is_abandoned() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        run_script(dir.path(), "1\nx = 4\n:quit\n", None);
+        let second = run_script(dir.path(), "n\n:quit\n", None);
+        assert!(second.contains("Put aside"), "{second}");
+        let store = Store::open(dir.path()).expect("open store");
+        assert!(store::load_draft(store.connection())
+            .expect("load")
+            .is_none());
+    }
+
+    #[test]
+    fn hints_escalate_and_stop_at_three() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = run_script(
+            dir.path(),
+            ":hint\n:hint\n:hint\n:hint\n:quit\n",
+            Some("alg.linear.solve-two-step"),
+        );
+        for level in 1..=3 {
+            assert!(out.contains(&format!("Hint {level} of 3")), "{out}");
+        }
+        assert_eq!(out.matches("Hint 3 of 3").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn skip_moves_to_next_seed() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = run_script(dir.path(), ":skip\n:quit\n", Some("num.fractions.add"));
+        assert!(out.contains("Skipped. The answer was 11/12"), "{out}");
+        assert!(out.contains("Question num.fractions.add/1/8"), "{out}");
+    }
+
+    #[test]
+    fn unknown_command_explained() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = run_script(
+            dir.path(),
+            ":frobnicate\n:quit\n",
+            Some("num.fractions.add"),
+        );
+        assert!(out.contains("Unknown command `:frobnicate`"), "{out}");
+    }
+
+    #[test]
+    fn unknown_skill_rejected() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut store = Store::open(dir.path()).expect("open store");
+        let mut input = ReaderPrompter::new(&b""[..]);
+        let mut out = Vec::new();
+        let mut session = Session {
+            source: &PlaceholderSource,
+            store: &mut store,
+            input: &mut input,
+            out: &mut out,
+            clock: &|| 0,
+            next_seed: 1,
+        };
+        let error = session.run(Some("no.such.skill")).expect_err("rejected");
+        assert!(error.to_string().contains("no.such.skill"), "{error}");
+    }
+}
