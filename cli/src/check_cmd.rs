@@ -78,6 +78,7 @@ pub fn build_task(
         kind,
         unknowns: names,
         rounding,
+        form: None,
     })
 }
 

@@ -14,21 +14,16 @@ use crate::Outcome;
 pub enum EquivError {
     #[error("missing expressions; pass two, such as `stepwise equiv \"2(x+1)\" \"2x+2\"`")]
     MissingExpressions,
-    #[error(
-        "equivalence is not available yet: the maths engine's comparison is still being written"
-    )]
-    NotAvailable,
+    #[error("cannot compare: {0}")]
+    Maths(#[from] stepwise_core::maths::MathsError),
     #[error("failed to write the result: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
 
 /// Compares `a` with `b`.
-///
-/// FIXME: call `stepwise_core::maths::equivalent(a, b)` here, mapping its
-/// `MathsError` into `EquivError`, once the maths engine provides it.
 pub fn equivalent(a: &str, b: &str) -> Result<bool, EquivError> {
-    tracing::debug!(a, b, "comparing");
-    Err(EquivError::NotAvailable)
+    tracing::trace!(a, b, "comparing");
+    Ok(stepwise_core::maths::equivalent(a, b)?)
 }
 
 /// One JSON result: `error` is null when the comparison ran, and when it is

@@ -17,8 +17,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 use stepwise_core::check::{
-    check_working, hint, FinalVerdict, HintLevel, LineReport, Report, Task, TaskKind,
+    check_working, hint, FinalVerdict, HintLevel, LineReport, Report, Task,
 };
+use stepwise_core::generate;
 use thiserror::Error;
 
 use crate::check_cmd::{format_line, verdict_mark};
@@ -98,115 +99,98 @@ pub trait QuestionSource {
     fn worked_example(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError>;
 }
 
-/// FIXME: a stand-in with two fixed questions until `stepwise_core::generate`
-/// lands. Replace it with a source over `generate::builtin_skills()` whose
-/// methods call `generate::generate`, `generate::worked_example` and the
-/// question id parser, mapping `Skill` and `Question` into the types above.
-/// Every seed gives the same question here.
-pub struct PlaceholderSource;
+/// The skills and templates built into the binary from `content/`.
+pub struct BuiltinSource {
+    skills: Vec<generate::Skill>,
+}
 
-impl PlaceholderSource {
-    fn questions() -> Vec<(SkillInfo, PracticeQuestion)> {
-        let linear = SkillInfo {
-            id: "alg.linear.solve-two-step".into(),
-            title: "Solve two-step linear equations".into(),
-            tier: "foundation".into(),
-            strand: "Algebra".into(),
-            hints: vec![
-                "Undo the operations on x in reverse order.".into(),
-                "Subtract the constant term from both sides.".into(),
-                "Take 3 from both sides: 2x = 8".into(),
-            ],
-        };
-        let fractions = SkillInfo {
-            id: "num.fractions.add".into(),
-            title: "Add fractions".into(),
-            tier: "foundation".into(),
-            strand: "Number".into(),
-            hints: vec![
-                "The fractions need a common denominator.".into(),
-                "Write both fractions over 12.".into(),
-                "3/4 + 1/6 = 9/12 + 2/12".into(),
-            ],
-        };
-        vec![
-            (
-                linear,
-                PracticeQuestion {
-                    id: String::new(),
-                    skill_id: "alg.linear.solve-two-step".into(),
-                    text: "Solve 2x + 3 = 11".into(),
-                    start: "2x + 3 = 11".into(),
-                    answer: "x = 4".into(),
-                    solution: vec!["2x = 8".into(), "x = 4".into()],
-                    task: Task {
-                        kind: TaskKind::Solve,
-                        unknowns: vec!["x".into()],
-                        rounding: None,
-                    },
-                },
-            ),
-            (
-                fractions,
-                PracticeQuestion {
-                    id: String::new(),
-                    skill_id: "num.fractions.add".into(),
-                    text: "Work out 3/4 + 1/6, giving your answer in its simplest form".into(),
-                    start: "3/4 + 1/6".into(),
-                    answer: "11/12".into(),
-                    solution: vec!["9/12 + 2/12".into(), "11/12".into()],
-                    task: Task {
-                        kind: TaskKind::Evaluate,
-                        unknowns: Vec::new(),
-                        rounding: None,
-                    },
-                },
-            ),
-        ]
+impl BuiltinSource {
+    pub fn load() -> Result<BuiltinSource, PracticeError> {
+        let skills = generate::builtin::builtin().map_err(|error| PracticeError::Generate {
+            what: "the built-in skills".into(),
+            reason: error.to_string(),
+        })?;
+        Ok(BuiltinSource { skills })
     }
 
-    fn find(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError> {
-        Self::questions()
-            .into_iter()
-            .find(|(skill, _)| skill.id == skill_id)
-            .map(|(_, question)| question)
+    fn skill(&self, skill_id: &str) -> Result<&generate::Skill, PracticeError> {
+        self.skills
+            .iter()
+            .find(|skill| skill.id == skill_id)
             .ok_or_else(|| unknown_skill(self, skill_id))
     }
 }
 
-impl QuestionSource for PlaceholderSource {
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn practice_question(question: generate::Question) -> PracticeQuestion {
+    PracticeQuestion {
+        id: question.id.to_string(),
+        task: question.check_task(),
+        skill_id: question.skill,
+        text: question.text,
+        start: question.start,
+        answer: question.answer,
+        solution: question.solution,
+    }
+}
+
+fn generate_failed(what: String) -> impl FnOnce(generate::GenerateError) -> PracticeError {
+    move |error| PracticeError::Generate {
+        what,
+        reason: error.to_string(),
+    }
+}
+
+impl QuestionSource for BuiltinSource {
     fn skills(&self) -> Vec<SkillInfo> {
-        Self::questions()
-            .into_iter()
-            .map(|(skill, _)| skill)
+        self.skills
+            .iter()
+            .map(|skill| SkillInfo {
+                id: skill.id.clone(),
+                title: skill.title.clone(),
+                tier: match skill.tier {
+                    generate::Tier::KeyStage3 => "Key Stage 3",
+                    generate::Tier::Foundation => "GCSE Foundation",
+                    generate::Tier::Higher => "GCSE Higher",
+                    generate::Tier::ALevel => "A level",
+                }
+                .to_string(),
+                strand: capitalised(&skill.strand),
+                hints: skill.hints.clone(),
+            })
             .collect()
     }
 
     fn generate(&self, skill_id: &str, seed: u64) -> Result<PracticeQuestion, PracticeError> {
-        let mut question = self.find(skill_id)?;
-        question.id = format!("{skill_id}/1/{seed}");
-        Ok(question)
+        let skill = self.skill(skill_id)?;
+        // Spread seeds over the skill's templates, easiest first.
+        let versions: Vec<u32> = skill.templates.iter().map(|t| t.version).collect();
+        let version = versions[(seed % versions.len().max(1) as u64) as usize];
+        generate::generate(skill, version, seed)
+            .map(practice_question)
+            .map_err(generate_failed(format!("{skill_id}/{version}/{seed}")))
     }
 
     fn regenerate(&self, question_id: &str) -> Result<PracticeQuestion, PracticeError> {
-        let invalid = |reason: &str| PracticeError::Generate {
-            what: question_id.to_string(),
-            reason: reason.to_string(),
-        };
-        let mut parts = question_id.split('/');
-        let (Some(skill), Some("1"), Some(seed), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(invalid("expected skill/1/seed"));
-        };
-        let seed = seed
-            .parse::<u64>()
-            .map_err(|_| invalid("the seed is not a whole number"))?;
-        self.generate(skill, seed)
+        let id = generate::QuestionId::parse(question_id)
+            .map_err(generate_failed(question_id.to_string()))?;
+        generate::generate_by_id(&self.skills, &id)
+            .map(practice_question)
+            .map_err(generate_failed(question_id.to_string()))
     }
 
     fn worked_example(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError> {
-        self.generate(skill_id, 1)
+        let skill = self.skill(skill_id)?;
+        generate::worked_example(skill)
+            .map(practice_question)
+            .map_err(generate_failed(format!("the worked example of {skill_id}")))
     }
 }
 
@@ -339,8 +323,7 @@ pub fn run(options: &Options) -> Result<(), PracticeError> {
         Box::new(ReaderPrompter::new(io::stdin().lock()))
     };
     let mut out = io::stdout();
-    // FIXME: swap in the generator-backed source when it lands.
-    let source = PlaceholderSource;
+    let source = BuiltinSource::load()?;
     let seed = options.seed.unwrap_or_else(|| now_ms().unsigned_abs());
     let mut session = Session {
         source: &source,
@@ -704,7 +687,7 @@ impl Session<'_> {
         lines.extend(work.lines.iter().map(String::as_str));
         let text = match hint(&work.question.task, &lines, level) {
             Some(found) => match found.next_line {
-                Some(next) => format!("{} Next line: {next}", found.text),
+                Some(next) => format!("the next line could be: {next}"),
                 None => found.text,
             },
             None => self
@@ -764,7 +747,7 @@ mod tests {
         let mut input = ReaderPrompter::new(script.as_bytes());
         let mut out = Vec::new();
         let mut session = Session {
-            source: &PlaceholderSource,
+            source: &BuiltinSource::load().expect("built-in skills load"),
             store: &mut store,
             input: &mut input,
             out: &mut out,
@@ -782,15 +765,19 @@ mod tests {
         let algebra = out.find("Algebra").expect("Algebra heading");
         let number = out.find("Number").expect("Number heading");
         assert!(algebra < number, "{out}");
-        assert!(out.contains(" 1. Solve two-step linear equations"), "{out}");
+        assert!(out.contains(" 1. Expanding double brackets"), "{out}");
     }
 
     #[test]
     fn quit_keeps_draft_and_resume_offers_it() {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let first = run_script(dir.path(), "1\n2x = 8\n:quit\n", None);
+        let first = run_script(
+            dir.path(),
+            "2x = 8\n:quit\n",
+            Some("alg.linear.solve-two-step"),
+        );
         assert!(
-            first.contains("Question alg.linear.solve-two-step/1/7"),
+            first.contains("Question alg.linear.solve-two-step/2/7"),
             "{first}"
         );
         let second = run_script(dir.path(), "y\n:quit\n", None);
@@ -830,9 +817,10 @@ mod tests {
     #[test]
     fn skip_moves_to_next_seed() {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let out = run_script(dir.path(), ":skip\n:quit\n", Some("num.fractions.add"));
-        assert!(out.contains("Skipped. The answer was 11/12"), "{out}");
-        assert!(out.contains("Question num.fractions.add/1/8"), "{out}");
+        let out = run_script(dir.path(), ":skip\n:quit\n", Some("num.frac.add-subtract"));
+        assert!(out.contains("Skipped. The answer was"), "{out}");
+        assert!(out.contains("Question num.frac.add-subtract/2/7"), "{out}");
+        assert!(out.contains("Question num.frac.add-subtract/3/8"), "{out}");
     }
 
     #[test]
@@ -841,7 +829,7 @@ mod tests {
         let out = run_script(
             dir.path(),
             ":frobnicate\n:quit\n",
-            Some("num.fractions.add"),
+            Some("num.frac.add-subtract"),
         );
         assert!(out.contains("Unknown command `:frobnicate`"), "{out}");
     }
@@ -853,7 +841,7 @@ mod tests {
         let mut input = ReaderPrompter::new(&b""[..]);
         let mut out = Vec::new();
         let mut session = Session {
-            source: &PlaceholderSource,
+            source: &BuiltinSource::load().expect("built-in skills load"),
             store: &mut store,
             input: &mut input,
             out: &mut out,

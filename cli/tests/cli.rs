@@ -87,7 +87,9 @@ fn check_human_rows() {
         assert!(row.contains(input), "row `{row}` lacks `{input}`");
     }
     assert!(rows[LINEAR.len()].starts_with("Final: "), "{out}");
-    // FIXME: once the checker lands, assert the marks (• ✓ ✓) and `Final: correct`.
+    assert!(rows[0].contains('•'), "{out}");
+    assert!(rows[1].contains('✓') && rows[2].contains('✓'), "{out}");
+    assert!(rows[LINEAR.len()].contains("correct"), "{out}");
 }
 
 #[test]
@@ -100,8 +102,14 @@ fn check_json_shape() {
     assert_eq!(out.lines().count(), 1, "one JSON object on one line: {out}");
     let value: Value = serde_json::from_str(&out).expect("valid JSON");
     assert_report_shape(&value, &LINEAR);
-    // FIXME: once the checker lands, assert verdicts start, follows, follows
-    // and a final verdict of correct.
+    let verdicts: Vec<&str> = value["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|line| line["verdict"].as_str().expect("verdict"))
+        .collect();
+    assert_eq!(verdicts, ["start", "follows", "follows"]);
+    assert_eq!(value["final"]["verdict"], "correct");
 }
 
 #[test]
@@ -219,16 +227,22 @@ fn batch_missing_file_rejected() {
 }
 
 #[test]
-fn equiv_reports_unavailable() {
-    // FIXME: once maths::equivalent is wired in, expect exit 0 and
-    // `equivalent` for this pair, and exit 1 for a pair that differs.
+fn equiv_exit_codes() {
     let output = stepwise(&["equiv", "2(x+1)", "2x+2"], "");
-    assert_clean_error(&output, "not available yet");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
-    let output = stepwise(&["equiv", "--json", "2(x+1)", "2x+2"], "");
+    let output = stepwise(&["equiv", "(a+b)^2", "a^2+b^2"], "");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    let output = stepwise(&["equiv", "--json", "x^3 = 8", "x = 2"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let value: Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
+    assert_eq!(value["equivalent"], true);
+    assert!(value["error"].is_null(), "{value}");
+
+    let output = stepwise(&["equiv", "--json", "2x +", "2x"], "");
     assert_eq!(output.status.code(), Some(2));
     let value: Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
-    assert_eq!(value["equivalent"], false);
     assert!(value["error"].is_string(), "{value}");
 }
 
@@ -283,9 +297,17 @@ fn stored_lines(data: &Path) -> Vec<(String, String, i64)> {
 fn practice_piped_then_resumed() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let data = dir.path().to_str().expect("UTF-8 path");
-    let args = ["practice", "--data", data, "--seed", "7"];
+    let args = [
+        "practice",
+        "--data",
+        data,
+        "--seed",
+        "7",
+        "--skill",
+        "alg.linear.solve-two-step",
+    ];
 
-    let first = stepwise(&args, "1\n2x = 8\n:hint\n:example\n:help\n:quit\n");
+    let first = stepwise(&args, "2x = 8\n:hint\n:example\n:help\n:quit\n");
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let out = stdout(&first);
     assert!(out.contains("Question "), "{out}");
@@ -295,17 +317,27 @@ fn practice_piped_then_resumed() {
     assert!(out.contains(":skip"), "help lists the commands: {out}");
     assert!(out.contains("Your working is saved"), "{out}");
 
-    let second = stepwise(&args, "y\nx = 4\n:quit\n");
+    // Finish with the model solution of the question that was asked.
+    let id = out
+        .split("Question ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .expect("question id");
+    let skills = stepwise_core::generate::builtin::builtin().expect("skills");
+    let question_id = stepwise_core::generate::QuestionId::parse(id).expect("id");
+    let question =
+        stepwise_core::generate::generate_by_id(&skills, &question_id).expect("question");
+    let answer = question.solution.last().expect("answer").clone();
+    let second = stepwise(&args, &format!("y\n{answer}\n:quit\n"));
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     let out = stdout(&second);
     assert!(out.contains("You have an unfinished question"), "{out}");
     assert!(out.contains("2x = 8"), "earlier line shown again: {out}");
-    // FIXME: once the checker lands, `x = 4` finishes the question and the
-    // attempt's status becomes correct.
+    assert!(out.contains("correct"), "{out}");
 
     let lines = stored_lines(dir.path());
     let inputs: Vec<&str> = lines.iter().map(|(input, _, _)| input.as_str()).collect();
-    assert_eq!(inputs, ["2x = 8", "x = 4"]);
+    assert_eq!(inputs, ["2x = 8", answer.as_str()]);
     for (_, verdict, typed_at_ms) in &lines {
         assert!(VERDICTS.contains(&verdict.as_str()), "{verdict}");
         // After 2020-01-01: the CLI stamped it from the clock.
@@ -315,11 +347,13 @@ fn practice_piped_then_resumed() {
 
     let conn = rusqlite::Connection::open(dir.path().join("stepwise.db")).expect("open");
     let (status, hint_level): (String, i64) = conn
-        .query_row("SELECT status, hint_level FROM attempts", [], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
+        .query_row(
+            "SELECT status, hint_level FROM attempts ORDER BY id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .expect("one attempt");
-    assert_eq!(status, "in_progress");
+    assert_eq!(status, "correct");
     assert_eq!(hint_level, 1);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))

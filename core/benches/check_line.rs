@@ -131,6 +131,14 @@ fn main() {
             if pass == 1 {
                 timings.push(elapsed);
             }
+            if pass == 0 && elapsed > 20_000.0 {
+                eprintln!(
+                    "slow ({:.0} ms): {:?} -> {:?}",
+                    elapsed / 1000.0,
+                    case.before,
+                    case.after
+                );
+            }
         }
     }
     let mut sorted = timings.clone();

@@ -15,6 +15,9 @@ use super::Task;
 use crate::maths::ast::{BinOp, Expr, Func, Literal, LiteralKind, RelOp, Statement};
 use crate::maths::{compare_expressions, compare_statements, Limits, SetRelation};
 
+/// Buggy lines compared against one wrong equation, at most.
+const MAX_CANDIDATES: usize = 80;
+
 /// A rewrite that models one misconception.
 struct BuggyRule {
     id: &'static str,
@@ -678,6 +681,42 @@ fn variants(expr: &Expr, rule: fn(&Expr) -> Vec<Expr>, out: &mut Vec<Expr>) {
     }
 }
 
+/// Whether both lines are small enough for the search over buggy rules,
+/// which compares dozens of candidates: long lines and high powers are not
+/// where these slips happen, and would make one check slow.
+pub(crate) fn worth_diagnosing(reference: &Line, line: &Line) -> bool {
+    let text = |l: &Line| match l {
+        Line::Expr(parts) => parts
+            .iter()
+            .map(crate::maths::format::plain_expr)
+            .collect::<Vec<_>>()
+            .join(" = "),
+        Line::Statement(s) => crate::maths::format::plain(s),
+    };
+    let (a, b) = (text(reference), text(line));
+    let high_power = |t: &str| {
+        t.split('^').skip(1).any(|rest| {
+            rest.trim_start_matches(['(', '-'])
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count()
+                > 2
+        })
+    };
+    let mut letters = Vec::new();
+    for l in [reference, line] {
+        match l {
+            Line::Expr(parts) => parts
+                .iter()
+                .for_each(|p| crate::maths::equiv::collect_vars(p, &mut letters)),
+            Line::Statement(s) => crate::maths::equiv::statement_vars(s, &mut letters),
+        }
+    }
+    letters.sort_unstable();
+    letters.dedup();
+    a.len() <= 80 && b.len() <= 80 && letters.len() <= 3 && !high_power(&a) && !high_power(&b)
+}
+
 /// Finds the misconception behind a wrong line, as (id, message).
 pub(crate) fn diagnose(
     task: &Task,
@@ -694,7 +733,9 @@ pub(crate) fn diagnose(
                 let mut candidates = Vec::new();
                 variants(reference, rule.apply, &mut candidates);
                 for candidate in candidates {
-                    if compare_expressions(&candidate, student, limits).is_ok_and(|c| c.equal) {
+                    if compare_expressions(&candidate, student, &candidate_limits(limits))
+                        .is_ok_and(|c| c.equal)
+                    {
                         return Some((rule.id, rule.message.to_string()));
                     }
                 }
@@ -708,10 +749,19 @@ pub(crate) fn diagnose(
     }
 }
 
+/// Limits for comparing one buggy candidate: a slip worth naming is found
+/// cheaply, so each candidate gets a small share of the line's budget.
+fn candidate_limits(limits: &Limits) -> Limits {
+    Limits {
+        step_budget: limits.step_budget / 5,
+        ..*limits
+    }
+}
+
 fn same_set(task: &Task, a: &Statement, b: &Statement, limits: &Limits) -> bool {
     let unknowns = super::run::unknowns_of(task, a);
     matches!(
-        compare_statements(a, b, &unknowns, limits),
+        compare_statements(a, b, &unknowns, &candidate_limits(limits)),
         Ok(SetRelation::Equal)
     )
 }
@@ -886,7 +936,7 @@ fn diagnose_statement(
     // In one unknown many different slips give the same solution, so a
     // candidate whose two sides match the student's sides wins.
     let mut fallback = None;
-    for (id, message, candidate) in candidates {
+    for (id, message, candidate) in candidates.into_iter().take(MAX_CANDIDATES) {
         if !same_set(task, &candidate, student, limits) {
             continue;
         }

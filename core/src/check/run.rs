@@ -327,7 +327,11 @@ fn judge(
                     );
                 }
             }
-            let found = diagnose::diagnose(task, last_good, line, relation, limits);
+            let found = if diagnose::worth_diagnosing(last_good, line) {
+                diagnose::diagnose(task, last_good, line, relation, limits)
+            } else {
+                None
+            };
             match found {
                 Some((id, message)) => judged(Verdict::Wrong, Some(id), message, false),
                 None => judged(Verdict::Wrong, None, generic_wrong(task, relation), false),

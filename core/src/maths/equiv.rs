@@ -170,8 +170,25 @@ pub fn compare_expressions(
     }
 
     let mut normaliser = Normaliser::new(*limits);
-    let fa = normaliser.frac(a)?;
-    let fb = normaliser.frac(b)?;
+    let normal_forms = normaliser
+        .frac(a)
+        .and_then(|fa| Ok((fa, normaliser.frac(b)?)));
+    let (fa, fb) = match normal_forms {
+        Ok(forms) => forms,
+        Err(error @ (MathsError::BudgetExceeded { .. } | MathsError::TooLarge { .. })) => {
+            // Too big to expand: evaluate exactly modulo a prime instead.
+            let mut letters = Vec::new();
+            collect_vars(a, &mut letters);
+            collect_vars(b, &mut letters);
+            letters.sort();
+            letters.dedup();
+            return match super::modular::agree(a, b, &letters) {
+                Some(equal) => Ok(ExprComparison { equal, exact: true }),
+                None => Err(error),
+            };
+        }
+        Err(error) => return Err(error),
+    };
     if fa.equals(&fb, &mut normaliser.budget)? {
         return Ok(ExprComparison {
             equal: true,

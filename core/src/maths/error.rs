@@ -28,7 +28,7 @@ impl Default for Limits {
             max_digits: 60,
             max_exponent: 400,
             max_terms: 4000,
-            step_budget: 2_000_000,
+            step_budget: 300_000,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod ast;
 pub mod equiv;
 mod error;
 pub mod format;
+pub mod modular;
 pub mod number;
 pub mod numeric;
 pub mod parse;

@@ -189,8 +189,15 @@ impl Poly {
         }
     }
 
+    /// The largest coefficient size, in bits.
+    pub fn bits(&self) -> u64 {
+        self.terms.values().map(Real::bits).max().unwrap_or(0)
+    }
+
     pub fn mul(&self, other: &Poly, budget: &mut Budget) -> Result<Poly, MathsError> {
-        budget.spend((self.terms.len() * other.terms.len()) as u64)?;
+        // Big coefficients cost more: one step per 256 bits of the larger.
+        let size = 1 + self.bits().max(other.bits()) / 256;
+        budget.spend((self.terms.len() * other.terms.len()) as u64 * size)?;
         let mut terms: BTreeMap<Monomial, Real> = BTreeMap::new();
         for (ma, ca) in &self.terms {
             for (mb, cb) in &other.terms {
@@ -282,6 +289,9 @@ impl Poly {
         ratio
     }
 }
+
+/// The largest power of a sum that is multiplied out.
+const MAX_EXPANDED_POWER: u32 = 64;
 
 /// A count of work done, checked against [`Limits::step_budget`].
 #[derive(Debug, Clone)]
@@ -452,6 +462,13 @@ impl Frac {
                 let mut terms = BTreeMap::new();
                 terms.insert(monomial, value);
                 Ok(Poly { terms })
+            } else if magnitude > MAX_EXPANDED_POWER {
+                // Expanding (x^4 + 1)^399 is never needed to check school
+                // working; the caller falls back to evaluation modulo a prime.
+                Err(MathsError::TooLarge {
+                    what: format!("a bracket to the power {magnitude}"),
+                    limit: u64::from(MAX_EXPANDED_POWER),
+                })
             } else {
                 p.pow(magnitude, budget)
             }

@@ -47,6 +47,10 @@ impl UPoly {
         self.coefficients.is_empty()
     }
 
+    fn rational_coefficients(&self) -> Option<Vec<BigRational>> {
+        self.coefficients.iter().map(Real::as_rational).collect()
+    }
+
     /// Degree, with the zero polynomial given degree 0.
     pub fn degree(&self) -> usize {
         self.coefficients.len().saturating_sub(1)
@@ -57,6 +61,14 @@ impl UPoly {
     }
 
     pub fn eval(&self, x: &BigRational) -> Real {
+        // Rational coefficients: plain rational arithmetic, no surd bookkeeping.
+        if let Some(rationals) = self.rational_coefficients() {
+            let mut value = BigRational::from_integer(0.into());
+            for c in rationals.iter().rev() {
+                value = value * x + c;
+            }
+            return Real::from_rational(value);
+        }
         let point = Real::from_rational(x.clone());
         let mut value = Real::zero();
         for c in self.coefficients.iter().rev() {
@@ -126,8 +138,9 @@ impl UPoly {
             return Ok((UPoly::default(), self.clone()));
         }
         let mut quotient = vec![Real::zero(); self.coefficients.len() - d];
+        let size = 1 + self.bits().max(divisor.bits()) / 256;
         for k in (0..quotient.len()).rev() {
-            budget.spend(divisor.coefficients.len() as u64)?;
+            budget.spend(divisor.coefficients.len() as u64 * size)?;
             let factor = remainder[k + d].mul(&inverse);
             if factor.is_zero() {
                 continue;
@@ -229,27 +242,33 @@ impl UPoly {
             }]);
         }
         let sturm = self.sturm_sequence(budget)?;
+        let integers: Vec<Option<IntegerPoly>> = sturm.iter().map(IntegerPoly::from).collect();
+        let this = IntegerPoly::from(self);
+        let is_root = |x: &BigRational| match &this {
+            Some(integer) => integer.sign_at(x) == Ordering::Equal,
+            None => self.eval(x).is_zero(),
+        };
         let bound = self.root_bound();
         let mut roots = Vec::new();
         let mut stack = vec![(-bound.clone(), bound)];
         while let Some((a, b)) = stack.pop() {
             budget.spend(sturm.len() as u64 * 4)?;
-            let count = sign_changes(&sturm, &a) - sign_changes(&sturm, &b);
+            let count = sign_changes(&sturm, &integers, &a) - sign_changes(&sturm, &integers, &b);
             if count == 0 {
                 continue;
             }
-            if count == 1 && !self.eval(&b).is_zero() {
+            if count == 1 && !is_root(&b) {
                 roots.push(Root::Between(a, b));
                 continue;
             }
             let middle = (&a + &b) / BigRational::from_integer(2.into());
-            if self.eval(&middle).is_zero() {
+            if is_root(&middle) {
                 roots.push(Root::Exact(middle.clone()));
                 // Split around the exact root with ends that are not roots.
                 let width = (&b - &a) / BigRational::from_integer(1024.into());
                 let mut left_end = &middle - &width;
                 let mut right_end = &middle + &width;
-                while self.eval(&left_end).is_zero() || self.eval(&right_end).is_zero() {
+                while is_root(&left_end) || is_root(&right_end) {
                     left_end = (&left_end + &middle) / BigRational::from_integer(2.into());
                     right_end = (&right_end + &middle) / BigRational::from_integer(2.into());
                     budget.spend(1)?;
@@ -286,6 +305,55 @@ impl UPoly {
     }
 }
 
+/// A polynomial with rational coefficients scaled to integers, for fast
+/// exact signs at rational points (no gcd per step).
+struct IntegerPoly {
+    coefficients: Vec<BigInt>,
+}
+
+impl IntegerPoly {
+    fn from(poly: &UPoly) -> Option<IntegerPoly> {
+        let rationals = poly.rational_coefficients()?;
+        let lcm = rationals.iter().fold(BigInt::from(1), |acc, q| {
+            num_integer::Integer::lcm(&acc, q.denom())
+        });
+        let coefficients = rationals
+            .iter()
+            .map(|q| (q * BigRational::from_integer(lcm.clone())).to_integer())
+            .collect();
+        Some(IntegerPoly { coefficients })
+    }
+
+    /// The sign of the value at `x = n/d` (d > 0): the sign of Σ c_i n^i d^(k−i).
+    fn sign_at(&self, x: &BigRational) -> Ordering {
+        let Some((last, rest)) = self.coefficients.split_last() else {
+            return Ordering::Equal;
+        };
+        let (n, d) = (x.numer(), x.denom());
+        let mut value = last.clone();
+        let mut power = BigInt::from(1);
+        for c in rest.iter().rev() {
+            power *= d;
+            value = value * n + c * &power;
+        }
+        value.sign_ordering()
+    }
+}
+
+trait SignOrdering {
+    fn sign_ordering(&self) -> Ordering;
+}
+
+impl SignOrdering for BigInt {
+    fn sign_ordering(&self) -> Ordering {
+        match self.sign() {
+            num_bigint::Sign::Minus => Ordering::Less,
+            num_bigint::Sign::NoSign => Ordering::Equal,
+            num_bigint::Sign::Plus => Ordering::Greater,
+        }
+    }
+}
+
 /// A real root: exactly a rational, or the only root in an open interval.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Root {
@@ -314,11 +382,14 @@ impl Root {
     }
 }
 
-fn sign_changes(sequence: &[UPoly], x: &BigRational) -> i64 {
+fn sign_changes(sequence: &[UPoly], integers: &[Option<IntegerPoly>], x: &BigRational) -> i64 {
     let mut changes = 0;
     let mut previous = Ordering::Equal;
-    for p in sequence {
-        let sign = p.sign_at(x);
+    for (p, integer) in sequence.iter().zip(integers) {
+        let sign = match integer {
+            Some(integer) => integer.sign_at(x),
+            None => p.sign_at(x),
+        };
         if sign == Ordering::Equal {
             continue;
         }
