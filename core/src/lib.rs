@@ -5,3 +5,4 @@
 pub mod check;
 pub mod generate;
 pub mod maths;
+pub mod sync;
