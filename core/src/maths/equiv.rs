@@ -280,6 +280,80 @@ fn holds_at(statement: &Statement, unknown: &str, x: f64) -> bool {
     }
 }
 
+fn rational_expr(numerator: i64, denominator: i64) -> Expr {
+    let literal = |n: i64| {
+        Expr::Num(super::ast::Literal {
+            value: BigRational::from_integer(BigInt::from(n.abs())),
+            text: n.abs().to_string(),
+            kind: super::ast::LiteralKind::Integer,
+        })
+    };
+    let fraction = Expr::Group(Box::new(binary(
+        BinOp::Div,
+        literal(numerator),
+        literal(denominator),
+    )));
+    if numerator < 0 {
+        Expr::Group(Box::new(Expr::Neg(Box::new(fraction))))
+    } else {
+        fraction
+    }
+}
+
+fn substitute_expr(expr: &Expr, values: &BTreeMap<String, Expr>) -> Expr {
+    let walk = |e: &Expr| Box::new(substitute_expr(e, values));
+    match expr {
+        Expr::Var(name) => values.get(name).cloned().unwrap_or_else(|| expr.clone()),
+        Expr::Neg(e) => Expr::Neg(walk(e)),
+        Expr::Group(e) => Expr::Group(walk(e)),
+        Expr::Percent(e) => Expr::Percent(walk(e)),
+        Expr::Factorial(e) => Expr::Factorial(walk(e)),
+        Expr::Call(f, e) => Expr::Call(*f, walk(e)),
+        Expr::Binary {
+            op,
+            lhs,
+            rhs,
+            implicit,
+        } => Expr::Binary {
+            op: *op,
+            lhs: walk(lhs),
+            rhs: walk(rhs),
+            implicit: *implicit,
+        },
+        Expr::PlusMinus { lhs, rhs } => Expr::PlusMinus {
+            lhs: lhs.as_ref().map(|l| walk(l)),
+            rhs: walk(rhs),
+        },
+        Expr::Num(_) | Expr::Const(_) => expr.clone(),
+    }
+}
+
+fn substitute_statement(statement: &Statement, values: &BTreeMap<String, Expr>) -> Statement {
+    match statement {
+        Statement::Expr(e) => Statement::Expr(substitute_expr(e, values)),
+        Statement::Relation { parts, ops } => Statement::Relation {
+            parts: parts.iter().map(|p| substitute_expr(p, values)).collect(),
+            ops: ops.clone(),
+        },
+        Statement::Continued { op, rest } => Statement::Continued {
+            op: *op,
+            rest: Box::new(substitute_statement(rest, values)),
+        },
+        Statement::Or(parts) => Statement::Or(
+            parts
+                .iter()
+                .map(|p| substitute_statement(p, values))
+                .collect(),
+        ),
+        Statement::And(parts) => Statement::And(
+            parts
+                .iter()
+                .map(|p| substitute_statement(p, values))
+                .collect(),
+        ),
+    }
+}
+
 /// `left − right` of every relation in a statement, for root finding.
 fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
     match statement {
@@ -552,12 +626,32 @@ pub fn compare_statements(
         statement_vars(b, &mut letters);
         letters.sort();
         letters.dedup();
-        return match letters.as_slice() {
-            [unknown] => Ok(compare_numerically(a, b, unknown)),
-            _ => Err(MathsError::Unsupported(
-                "equations with functions such as sin, ln or √x in more than one letter".into(),
-            )),
+        let Some(unknown) = unknowns
+            .iter()
+            .find(|u| letters.contains(u))
+            .or(letters.first())
+            .cloned()
+        else {
+            return Ok(compare_numerically(a, b, "x"));
         };
+        // Other letters take fixed awkward values, three times over.
+        let others: Vec<&String> = letters.iter().filter(|l| **l != unknown).collect();
+        let rounds = if others.is_empty() { 1 } else { 3 };
+        let mut relation = SetRelation::Equal;
+        for round in 0..rounds {
+            let values: BTreeMap<String, Expr> = others
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let (n, d) = SAMPLES[(round * 3 + i + 1) % SAMPLES.len()];
+                    ((*name).clone(), rational_expr(n, d))
+                })
+                .collect();
+            let sa = substitute_statement(a, &values);
+            let sb = substitute_statement(b, &values);
+            relation = relation.combine(compare_numerically(&sa, &sb, &unknown));
+        }
+        return Ok(relation);
     }
     let budget = &mut normaliser.budget;
 
