@@ -172,7 +172,9 @@ impl Question {
             AnswerForm::Simplified | AnswerForm::SimplestSurd | AnswerForm::LowestTerms => {
                 Form::Simplified
             }
-            AnswerForm::Integer | AnswerForm::Dp | AnswerForm::Sf => Form::Number,
+            AnswerForm::Integer | AnswerForm::Decimal | AnswerForm::Dp | AnswerForm::Sf => {
+                Form::Number
+            }
             AnswerForm::StandardForm => Form::StandardForm,
         };
         crate::check::Task {
