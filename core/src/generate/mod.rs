@@ -14,6 +14,7 @@
 
 pub mod builtin;
 pub mod eval;
+pub mod lint;
 pub mod render;
 pub mod rng;
 pub mod template;
