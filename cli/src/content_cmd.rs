@@ -18,8 +18,8 @@ use stepwise_core::generate::GenerateError;
 
 use crate::Outcome;
 
-/// Skills whose topic cannot give 1,000 distinct questions.
-const SMALL_BY_NATURE: u128 = 1_000;
+/// Count of distinct questions below which the catalogue flags a skill.
+const SMALL_SKILL_THRESHOLD: u128 = 1_000;
 
 #[derive(Debug, Subcommand)]
 pub enum ContentCommand {
@@ -111,7 +111,7 @@ fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, 
     } else {
         for count in &counts {
             let label = if count.exact { "exact" } else { "estimate" };
-            let note = if count.count < SMALL_BY_NATURE {
+            let note = if count.count < SMALL_SKILL_THRESHOLD {
                 "  (under 1,000)"
             } else {
                 ""

@@ -37,12 +37,15 @@ impl fmt::Display for LintFailure {
 pub struct LintReport {
     /// Questions generated and checked.
     pub checked: u64,
+    /// Templates linted.
     pub templates: usize,
+    /// Skills linted.
     pub skills: usize,
     pub failures: Vec<LintFailure>,
 }
 
 impl LintReport {
+    /// Returns true when no question failed.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
