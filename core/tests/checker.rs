@@ -363,10 +363,74 @@ fn rearranging() {
 }
 
 #[test]
+fn radical_equations_and_squaring() {
+    check(
+        "solve for=x",
+        &[
+            "sqrt(x + 2) = x",
+            "x + 2 = x^2",
+            "x^2 - x - 2 = 0",
+            "(x - 2)(x + 1) = 0",
+            "x = 2",
+        ],
+        "S W F F F",
+        Correct,
+    );
+    check(
+        "solve for=x",
+        &[
+            "sqrt(x + 2) = x",
+            "x + 2 = x^2",
+            "x^2 - x - 2 = 0",
+            "(x - 2)(x + 1) = 0",
+            "x = 2 or x = -1",
+        ],
+        "S W F F F",
+        Incorrect,
+    );
+    check("solve for=x", &["sqrt(x) = 3", "x = 9"], "S F", Correct);
+    check(
+        "solve for=x",
+        &["|x| = 4", "x = 4 or x = -4"],
+        "S F",
+        Correct,
+    );
+}
+
+#[test]
+fn dividing_by_the_unknown_warns() {
+    check("solve for=x", &["2x = 6", "2x/x = 6/x"], "S W", Unfinished);
+    diagnosis(
+        "solve for=x",
+        &["x^2 = 6x", "x^2/x = 6x/x"],
+        "divided-by-variable",
+    );
+}
+
+#[test]
+fn factorised_forms() {
+    check("factorise", &["x^2 - 2x + 1", "(x - 1)^2"], "S F", Correct);
+    check("factorise", &["x^2 + x + 1", "x^2 + x + 1"], "S W", Correct);
+    check(
+        "factorise",
+        &["x^2 - 4x + 4", "x(x - 4 + 4/x)"],
+        "S F",
+        WrongForm,
+    );
+}
+
+#[test]
+fn standard_form_rounding() {
+    check("evaluate sf=3", &["602214", "6.02 * 10^5"], "S F", Correct);
+    check("evaluate sf=3", &["602214", "6.0 * 10^5"], "S X", Incorrect);
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let long = "(".repeat(5000);
     let big = format!("x^{}", "9".repeat(50));
     let inputs = [
+        "x^2 - 5x ! 6 = 0",
         "",
         "=",
         "x = = 2",

@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
         kind,
         unknowns,
         rounding,
+        form: None,
     };
     let _ = check_working(&task, &lines);
 });

@@ -181,10 +181,34 @@ fn integer_value(expr: &Expr) -> Option<BigInt> {
     }
 }
 
+fn is_negative_literal(expr: &Expr) -> bool {
+    matches!(strip(expr), Expr::Neg(inner) if matches!(strip(inner), Expr::Num(_)))
+}
+
+/// A square root of a number somewhere in the expression.
+fn has_surd(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Call(Func::Sqrt, inner) => integer_value(inner).is_some(),
+        Expr::Binary { lhs, rhs, .. } => has_surd(lhs) || has_surd(rhs),
+        Expr::Neg(inner) => has_surd(inner),
+        _ => false,
+    }
+}
+
 /// The first piece of arithmetic left undone, as a message.
 fn unfinished_arithmetic(expr: &Expr) -> Option<String> {
     match strip(expr) {
         Expr::Binary { op, lhs, rhs, .. } => {
+            if *op == BinOp::Div && is_negative_literal(rhs) {
+                return Some(
+                    "write the minus sign in front of the fraction, not in the denominator".into(),
+                );
+            }
+            if *op == BinOp::Div && has_surd(rhs) {
+                return Some(
+                    "rationalise the denominator: multiply top and bottom by the surd".into(),
+                );
+            }
             if *op == BinOp::Div {
                 if let (Some(n), Some(d)) = (integer_value(lhs), integer_value(rhs)) {
                     let g = n.gcd(&d);
@@ -361,14 +385,38 @@ fn factors(expr: &Expr) -> Vec<&Expr> {
 
 fn factorised(expr: &Expr, limits: &Limits) -> FormResult {
     let parts = factors(expr);
-    if parts.len() == 1 && is_sum(parts[0]) {
-        // A single sum is factorised only when nothing comes out of it.
-        if let Some(message) = reducible(parts[0], limits) {
-            return FormResult::NotYet(message);
-        }
-        return FormResult::NotYet("write it as a product of factors".into());
+    let is_product = match strip(expr) {
+        Expr::Neg(inner) => !matches!(
+            strip(inner),
+            Expr::Binary {
+                op: BinOp::Add | BinOp::Sub,
+                ..
+            }
+        ),
+        other => matches!(
+            other,
+            Expr::Binary {
+                op: BinOp::Mul | BinOp::Pow,
+                ..
+            }
+        ),
+    };
+    if !is_product && parts.len() == 1 && is_sum(parts[0]) {
+        // A single sum is already factorised when nothing comes out of it.
+        return match reducible(parts[0], limits) {
+            Some(message) => FormResult::NotYet(message),
+            None => FormResult::Done,
+        };
     }
     for factor in parts {
+        let Ok(frac) = canonical(factor, limits) else {
+            continue;
+        };
+        if frac.den.as_constant().is_none() {
+            return FormResult::WrongForm(
+                "each factor should be a polynomial, with no letters in a denominator".into(),
+            );
+        }
         if !is_sum(factor) {
             continue;
         }

@@ -8,7 +8,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
 use super::Rounding;
-use crate::maths::ast::{Expr, Literal, LiteralKind};
+use crate::maths::ast::{BinOp, Expr, Literal, LiteralKind};
 
 fn ten_to(n: i64) -> BigRational {
     let power = num_traits::pow(BigInt::from(10), n.unsigned_abs() as usize);
@@ -96,6 +96,11 @@ pub fn figures_shown(literal: &Literal) -> u32 {
         .collect();
     let has_point = digits.contains('.');
     let all: String = digits.chars().filter(char::is_ascii_digit).collect();
+    if has_point && all.chars().all(|c| c == '0') {
+        // Zero written to a number of places, such as 0.000, shows each of them.
+        let after = digits.split_once('.').map_or(0, |(_, a)| a.len());
+        return (after as u32).max(1);
+    }
     let trimmed = all.trim_start_matches('0');
     let significant = if has_point {
         trimmed.to_string()
@@ -105,13 +110,61 @@ pub fn figures_shown(literal: &Literal) -> u32 {
     (significant.len() as u32).max(1)
 }
 
-/// The literal a line's value is written as: `2.35`, `-2.35`, `(2.35)`.
+/// The literal a line's value is written as: `2.35`, `-2.35`, `(2.35)`,
+/// or in standard form `6.02 × 10^23`, whose figures are the mantissa's.
 pub fn literal_of(expr: &Expr) -> Option<(Literal, bool)> {
     match expr {
         Expr::Num(literal) => Some((literal.clone(), false)),
         Expr::Neg(inner) => literal_of(inner).map(|(l, negative)| (l, !negative)),
         Expr::Group(inner) => literal_of(inner),
+        Expr::Binary {
+            op: BinOp::Mul,
+            lhs,
+            rhs,
+            ..
+        } => {
+            let (mantissa, negative) = literal_of(lhs)?;
+            let Expr::Binary {
+                op: BinOp::Pow,
+                lhs: base,
+                rhs: exponent,
+                ..
+            } = strip(rhs)
+            else {
+                return None;
+            };
+            let (ten, false) = literal_of(base)? else {
+                return None;
+            };
+            if ten.value != BigRational::from_integer(BigInt::from(10)) {
+                return None;
+            }
+            let (power, power_negative) = literal_of(exponent)?;
+            if !power.value.is_integer() {
+                return None;
+            }
+            let n = power.value.to_integer();
+            let n: i64 = num_traits::ToPrimitive::to_i64(&n)?;
+            let n = if power_negative { -n } else { n };
+            if n.abs() > 400 {
+                return None;
+            }
+            Some((
+                Literal {
+                    value: &mantissa.value * ten_to(n),
+                    ..mantissa
+                },
+                negative,
+            ))
+        }
         _ => None,
+    }
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Group(inner) => strip(inner),
+        other => other,
     }
 }
 

@@ -43,6 +43,7 @@ pub(crate) fn interpret(task: &Task, statement: Statement) -> Result<Line, Strin
             Statement::Continued { .. } => {
                 Err("a line can't start with = here; write both sides, such as 2x = 10".into())
             }
+            Statement::Or(parts) => Ok(Line::Statement(Statement::Or(complete_or_parts(parts)))),
             other => Ok(Line::Statement(
                 equiv::listing_as_or(&other).unwrap_or(other),
             )),
@@ -58,6 +59,31 @@ pub(crate) fn interpret(task: &Task, statement: Statement) -> Result<Line, Strin
         Statement::Relation { parts, ops } if ops.iter().all(|op| *op == RelOp::Eq) => Ok(Line::Expr(parts)),
         _ => Err("this question works with an expression, not an equation or inequality; write the expression, or = and the expression".into()),
     }
+}
+
+/// Reads `x = 2 or 3` as `x = 2 or x = 3`: a bare value after `or` takes
+/// the letter of the part before it.
+fn complete_or_parts(parts: Vec<Statement>) -> Vec<Statement> {
+    let mut completed: Vec<Statement> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let letter = match completed.last() {
+            Some(Statement::Relation { parts: sides, ops }) if ops.as_slice() == [RelOp::Eq] => {
+                match &sides[0] {
+                    Expr::Var(name) => Some(name.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match (part, letter) {
+            (Statement::Expr(value), Some(name)) => completed.push(Statement::Relation {
+                parts: vec![Expr::Var(name), value],
+                ops: vec![RelOp::Eq],
+            }),
+            (other, _) => completed.push(other),
+        }
+    }
+    completed
 }
 
 /// How a line relates to the one it builds on.
@@ -184,6 +210,20 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
 
         let mut line_report = if is_system(task, &question) {
             judge_system_line(task, &question, &line, &limits)
+        } else if gained_solutions
+            && matches!(
+                relate(task, &question, &line, &limits),
+                Ok(SetRelation::Equal)
+            )
+        {
+            // After squaring, dropping the answers that fail the original
+            // equation is the right step.
+            judged(
+                Verdict::Follows,
+                None,
+                "right: only the answers that work in the original equation are kept".into(),
+                false,
+            )
         } else {
             judge(task, &last_good, last_line.as_ref(), &line, &limits)
         };
@@ -289,6 +329,14 @@ fn judge(
 
     match relation {
         SetRelation::Equal => {
+            if let Some(message) = divided_by_unknown(task, last_good, line, limits) {
+                return judged(
+                    Verdict::Warning,
+                    Some("divided-by-expression"),
+                    message,
+                    false,
+                );
+            }
             if let Some(message) = same_as_before(last_good, line) {
                 return judged(Verdict::Warning, Some("no-progress"), message, false);
             }
@@ -351,6 +399,53 @@ fn generic_wrong(task: &Task, relation: SetRelation) -> String {
         (true, _) => "this doesn't follow from the line before: it has different solutions".into(),
         (false, _) => "this isn't equal to the line before; check each part of the step".into(),
     }
+}
+
+/// Letters of the unknowns that appear in a denominator of the statement.
+fn unknowns_in_denominators(statement: &Statement, unknowns: &[String], limits: &Limits) -> bool {
+    let mut sides = Vec::new();
+    collect_sides(statement, &mut sides);
+    sides.iter().any(|side| {
+        crate::maths::equiv::canonical(side, limits).is_ok_and(|frac| {
+            frac.den.atoms().iter().any(|atom| {
+                matches!(atom, crate::maths::poly::Atom::Var(name) if unknowns.contains(name))
+            })
+        })
+    })
+}
+
+fn collect_sides<'a>(statement: &'a Statement, out: &mut Vec<&'a Expr>) {
+    match statement {
+        Statement::Expr(e) => out.push(e),
+        Statement::Relation { parts, .. } => out.extend(parts.iter()),
+        Statement::Continued { rest, .. } => collect_sides(rest, out),
+        Statement::Or(parts) | Statement::And(parts) => {
+            parts.iter().for_each(|p| collect_sides(p, out))
+        }
+    }
+}
+
+/// A step that divided both sides by an expression with the unknown in it:
+/// right here, but it can lose a solution where that expression is 0.
+fn divided_by_unknown(
+    task: &Task,
+    previous: &Line,
+    line: &Line,
+    limits: &Limits,
+) -> Option<String> {
+    let (Line::Statement(before), Line::Statement(after)) = (previous, line) else {
+        return None;
+    };
+    let unknowns = unknowns_of(task, before);
+    if unknowns_in_denominators(before, &unknowns, limits)
+        || !unknowns_in_denominators(after, &unknowns, limits)
+    {
+        return None;
+    }
+    Some(format!(
+        "this divides by an expression with {} in it; that is only allowed where it isn't 0, so check no solution was lost",
+        unknowns.join(" or ")
+    ))
 }
 
 fn same_as_before(previous: &Line, line: &Line) -> Option<String> {

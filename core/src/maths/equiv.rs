@@ -215,18 +215,28 @@ fn numerically_equal(a: &Expr, b: &Expr) -> bool {
     names.sort();
     names.dedup();
     let mut agreed = 0;
-    for round in 0..SAMPLES.len() {
+    // Mixed signs first, so that √(x²) is told apart from x; then positive
+    // values, where functions such as ln and √ are defined.
+    for round in 0..2 * SAMPLES.len() {
         let values: BTreeMap<String, f64> = names
             .iter()
             .enumerate()
             .map(|(i, name)| {
                 let (n, d) = SAMPLES[(round + i) % SAMPLES.len()];
-                (name.clone(), (n as f64 / d as f64).abs() + 0.1 * i as f64)
+                let value = n as f64 / d as f64 + 0.1 * i as f64;
+                (
+                    name.clone(),
+                    if round < SAMPLES.len() {
+                        value
+                    } else {
+                        value.abs()
+                    },
+                )
             })
             .collect();
         let x = numeric::eval(a, &values);
         let y = numeric::eval(b, &values);
-        if x.is_nan() && y.is_nan() {
+        if !x.is_finite() || !y.is_finite() {
             continue;
         }
         if !numeric::close(x, y) {
@@ -235,6 +245,184 @@ fn numerically_equal(a: &Expr, b: &Expr) -> bool {
         agreed += 1;
     }
     agreed >= 3
+}
+
+/// The truth of a statement at `x` for its one unknown, in floating point:
+/// an equality holds within a relative tolerance. `false` where undefined.
+fn holds_at(statement: &Statement, unknown: &str, x: f64) -> bool {
+    let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
+    match statement {
+        Statement::Relation { parts, ops } => ops.iter().enumerate().all(|(i, op)| {
+            let lefts = expand_plus_minus(&parts[i]);
+            let rights = expand_plus_minus(&parts[i + 1]);
+            lefts.iter().any(|l| {
+                rights.iter().any(|r| {
+                    let a = numeric::eval(l, &values);
+                    let b = numeric::eval(r, &values);
+                    if !a.is_finite() || !b.is_finite() {
+                        return false;
+                    }
+                    let equal = (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0);
+                    match op {
+                        RelOp::Eq => equal,
+                        RelOp::Ne => !equal,
+                        RelOp::Lt => a < b && !equal,
+                        RelOp::Le => a < b || equal,
+                        RelOp::Gt => a > b && !equal,
+                        RelOp::Ge => a > b || equal,
+                    }
+                })
+            })
+        }),
+        Statement::Or(parts) => parts.iter().any(|p| holds_at(p, unknown, x)),
+        Statement::And(parts) => parts.iter().all(|p| holds_at(p, unknown, x)),
+        Statement::Expr(_) | Statement::Continued { .. } => false,
+    }
+}
+
+fn rational_expr(numerator: i64, denominator: i64) -> Expr {
+    let literal = |n: i64| {
+        Expr::Num(super::ast::Literal {
+            value: BigRational::from_integer(BigInt::from(n.abs())),
+            text: n.abs().to_string(),
+            kind: super::ast::LiteralKind::Integer,
+        })
+    };
+    let fraction = Expr::Group(Box::new(binary(
+        BinOp::Div,
+        literal(numerator),
+        literal(denominator),
+    )));
+    if numerator < 0 {
+        Expr::Group(Box::new(Expr::Neg(Box::new(fraction))))
+    } else {
+        fraction
+    }
+}
+
+fn substitute_expr(expr: &Expr, values: &BTreeMap<String, Expr>) -> Expr {
+    let walk = |e: &Expr| Box::new(substitute_expr(e, values));
+    match expr {
+        Expr::Var(name) => values.get(name).cloned().unwrap_or_else(|| expr.clone()),
+        Expr::Neg(e) => Expr::Neg(walk(e)),
+        Expr::Group(e) => Expr::Group(walk(e)),
+        Expr::Percent(e) => Expr::Percent(walk(e)),
+        Expr::Factorial(e) => Expr::Factorial(walk(e)),
+        Expr::Call(f, e) => Expr::Call(*f, walk(e)),
+        Expr::Binary {
+            op,
+            lhs,
+            rhs,
+            implicit,
+        } => Expr::Binary {
+            op: *op,
+            lhs: walk(lhs),
+            rhs: walk(rhs),
+            implicit: *implicit,
+        },
+        Expr::PlusMinus { lhs, rhs } => Expr::PlusMinus {
+            lhs: lhs.as_ref().map(|l| walk(l)),
+            rhs: walk(rhs),
+        },
+        Expr::Num(_) | Expr::Const(_) => expr.clone(),
+    }
+}
+
+fn substitute_statement(statement: &Statement, values: &BTreeMap<String, Expr>) -> Statement {
+    match statement {
+        Statement::Expr(e) => Statement::Expr(substitute_expr(e, values)),
+        Statement::Relation { parts, ops } => Statement::Relation {
+            parts: parts.iter().map(|p| substitute_expr(p, values)).collect(),
+            ops: ops.clone(),
+        },
+        Statement::Continued { op, rest } => Statement::Continued {
+            op: *op,
+            rest: Box::new(substitute_statement(rest, values)),
+        },
+        Statement::Or(parts) => Statement::Or(
+            parts
+                .iter()
+                .map(|p| substitute_statement(p, values))
+                .collect(),
+        ),
+        Statement::And(parts) => Statement::And(
+            parts
+                .iter()
+                .map(|p| substitute_statement(p, values))
+                .collect(),
+        ),
+    }
+}
+
+/// `left − right` of every relation in a statement, for root finding.
+fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
+    match statement {
+        Statement::Relation { parts, .. } => {
+            for pair in parts.windows(2) {
+                for l in expand_plus_minus(&pair[0]) {
+                    for r in expand_plus_minus(&pair[1]) {
+                        out.push((l.clone(), r));
+                    }
+                }
+            }
+        }
+        Statement::Or(parts) | Statement::And(parts) => {
+            parts.iter().for_each(|p| differences(p, out))
+        }
+        Statement::Expr(_) | Statement::Continued { .. } => {}
+    }
+}
+
+/// Compares solution sets in one unknown in floating point, for statements
+/// with functions the exact methods cannot see into (`√x`, `|x|`, `sin x`).
+/// Roots of every `left − right` are found by sign changes on a grid from
+/// about −900 to 900, dense near 0, and refined by bisection; both statements
+/// are then tested at the roots and at the grid points.
+fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelation {
+    let grid: Vec<f64> = (-2000..=2000)
+        .map(|i| (f64::from(i) / 265.0).sinh())
+        .collect();
+    let mut pairs = Vec::new();
+    differences(a, &mut pairs);
+    differences(b, &mut pairs);
+    let mut points = grid.clone();
+    for (l, r) in &pairs {
+        let g = |x: f64| {
+            let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
+            numeric::eval(l, &values) - numeric::eval(r, &values)
+        };
+        for window in grid.windows(2) {
+            let (mut lo, mut hi) = (window[0], window[1]);
+            let (glo, ghi) = (g(lo), g(hi));
+            if glo == 0.0 {
+                points.push(lo);
+            }
+            if !glo.is_finite() || !ghi.is_finite() || glo.signum() == ghi.signum() {
+                continue;
+            }
+            for _ in 0..80 {
+                let mid = 0.5 * (lo + hi);
+                if g(mid).signum() == glo.signum() {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            points.push(0.5 * (lo + hi));
+        }
+    }
+    let (mut in_a_only, mut in_b_only) = (false, false);
+    for x in points {
+        let (va, vb) = (holds_at(a, unknown, x), holds_at(b, unknown, x));
+        in_a_only |= va && !vb;
+        in_b_only |= vb && !va;
+    }
+    match (in_a_only, in_b_only) {
+        (false, false) => SetRelation::Equal,
+        (false, true) => SetRelation::Subset,
+        (true, false) => SetRelation::Superset,
+        (true, true) => SetRelation::Different,
+    }
 }
 
 pub fn collect_vars(expr: &Expr, names: &mut Vec<String>) {
@@ -431,9 +619,39 @@ pub fn compare_statements(
     let la = logic(a, &mut normaliser)?;
     let lb = logic(b, &mut normaliser)?;
     if normaliser.has_opaque() {
-        return Err(MathsError::Unsupported(
-            "equations with functions such as sin, ln or √x".into(),
-        ));
+        // Functions the algebra cannot see into: compare in floating point,
+        // which is only possible with a single unknown.
+        let mut letters = Vec::new();
+        statement_vars(a, &mut letters);
+        statement_vars(b, &mut letters);
+        letters.sort();
+        letters.dedup();
+        let Some(unknown) = unknowns
+            .iter()
+            .find(|u| letters.contains(u))
+            .or(letters.first())
+            .cloned()
+        else {
+            return Ok(compare_numerically(a, b, "x"));
+        };
+        // Other letters take fixed awkward values, three times over.
+        let others: Vec<&String> = letters.iter().filter(|l| **l != unknown).collect();
+        let rounds = if others.is_empty() { 1 } else { 3 };
+        let mut relation = SetRelation::Equal;
+        for round in 0..rounds {
+            let values: BTreeMap<String, Expr> = others
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let (n, d) = SAMPLES[(round * 3 + i + 1) % SAMPLES.len()];
+                    ((*name).clone(), rational_expr(n, d))
+                })
+                .collect();
+            let sa = substitute_statement(a, &values);
+            let sb = substitute_statement(b, &values);
+            relation = relation.combine(compare_numerically(&sa, &sb, &unknown));
+        }
+        return Ok(relation);
     }
     let budget = &mut normaliser.budget;
 

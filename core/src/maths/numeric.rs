@@ -87,11 +87,12 @@ fn power(base: f64, exponent: f64) -> f64 {
     f64::NAN
 }
 
-/// True when two values agree to about nine significant figures.
+/// True when two values agree to about twelve significant figures: looser
+/// than rounding error in a few operations, tighter than a typed decimal.
 pub fn close(a: f64, b: f64) -> bool {
     if a.is_nan() || b.is_nan() {
         return false;
     }
     let scale = a.abs().max(b.abs()).max(1.0);
-    (a - b).abs() <= 1e-9 * scale
+    (a - b).abs() <= 2e-13 * scale
 }

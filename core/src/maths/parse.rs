@@ -293,8 +293,6 @@ fn lex(input: &str, limits: &Limits) -> Result<Vec<Token>, ParseError> {
         let two: String = chars[i..chars.len().min(i + 3)].iter().collect();
         let (tok, width) = if two.starts_with("+/-") {
             (Tok::PlusMinus, 3)
-        } else if two.starts_with("+-") {
-            (Tok::PlusMinus, 2)
         } else if two.starts_with("**") {
             (Tok::Op('^'), 2)
         } else if two.starts_with("<=") || two.starts_with("=<") {
