@@ -391,19 +391,18 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
 /// Compares solution sets in one unknown in floating point, for statements
 /// with functions the exact methods cannot see into (`√x`, `|x|`, `sin x`).
 /// Roots of every `left − right` are found by sign changes on a grid from
-/// about −900 to 900, dense near 0, and refined by bisection; both statements
+/// about −900 to 900 (sinh of evenly spaced points), dense near 0, and refined by bisection; both statements
 /// are then tested at the roots and at the grid points.
 fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelation {
-    let grid: Vec<f64> = (-2000..=2000)
-        .map(|i| (f64::from(i) / 265.0).sinh())
-        .collect();
+    let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
     let mut pairs = Vec::new();
     differences(a, &mut pairs);
     differences(b, &mut pairs);
     let mut points = grid.clone();
     for (l, r) in &pairs {
-        let g = |x: f64| {
-            let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
+        let mut values: BTreeMap<String, f64> = [(unknown.to_string(), 0.0)].into_iter().collect();
+        let mut g = |x: f64| {
+            values.insert(unknown.to_string(), x);
             numeric::eval(l, &values) - numeric::eval(r, &values)
         };
         for window in grid.windows(2) {
