@@ -4,5 +4,6 @@
 
 pub mod check;
 pub mod generate;
+pub mod keyboard;
 pub mod maths;
 pub mod sync;
