@@ -6,4 +6,5 @@ pub mod check;
 pub mod generate;
 pub mod keyboard;
 pub mod maths;
+pub mod practice;
 pub mod sync;
