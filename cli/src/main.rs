@@ -10,6 +10,7 @@
 
 mod batch;
 mod check_cmd;
+mod content_cmd;
 mod equiv;
 mod practice;
 mod store;
@@ -51,6 +52,9 @@ enum Command {
     Equiv(EquivArgs),
     /// Practise a skill with generated questions and line-by-line feedback.
     Practice(PracticeArgs),
+    /// Check and count the built-in content.
+    #[command(subcommand)]
+    Content(content_cmd::ContentCommand),
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +134,8 @@ enum AppError {
     Equiv(#[from] EquivError),
     #[error(transparent)]
     Practice(#[from] PracticeError),
+    #[error(transparent)]
+    Content(#[from] content_cmd::ContentError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
@@ -176,6 +182,7 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             practice::run(&options)?;
             Ok(Outcome::Success)
         }
+        Command::Content(command) => Ok(content_cmd::run(&command, &mut io::stdout().lock())?),
     }
 }
 

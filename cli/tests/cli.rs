@@ -408,3 +408,18 @@ fn practice_unknown_skill_rejected() {
     );
     assert_clean_error(&output, "skill `no.such.skill` not found");
 }
+
+#[test]
+fn content_lint_passes_on_the_built_in_skills() {
+    let output = stepwise(&["content", "lint", "--seeds", "3"], "");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains(": 0 failures"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+}
+
+#[test]
+fn content_lint_rejects_a_bad_seed_count() {
+    let output = stepwise(&["content", "lint", "--seeds", "many"], "");
+    assert!(!output.status.success());
+}

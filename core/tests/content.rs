@@ -24,7 +24,12 @@ fn model_solutions_pass_the_checker() {
                     .iter()
                     .skip(1)
                     .find(|l| l.verdict != Verdict::Follows);
-                if bad_line.is_some() || report.final_answer.verdict != FinalVerdict::Correct {
+                let first_of_template = failures.last().is_none_or(|last: &String| {
+                    !last.starts_with(&format!("{}/{}/", skill.id, template.version))
+                });
+                if (bad_line.is_some() || report.final_answer.verdict != FinalVerdict::Correct)
+                    && first_of_template
+                {
                     failures.push(format!(
                         "{}: {:?} -> {:?} / {}",
                         question.id,
@@ -41,7 +46,7 @@ fn model_solutions_pass_the_checker() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {checked} model solutions were not accepted",
+        "{} templates have model solutions that were not accepted ({checked} checked)",
         failures.len()
     );
 }

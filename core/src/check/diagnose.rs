@@ -149,6 +149,26 @@ fn minus_bracket(e: &Expr) -> Vec<Expr> {
 
 fn negative_times_negative(e: &Expr) -> Vec<Expr> {
     match e {
+        // −(k(a − b)) → −ka − kb, for a leading minus read over the product.
+        Expr::Neg(inner) => {
+            let Expr::Binary {
+                op: BinOp::Mul,
+                lhs: k,
+                rhs,
+                ..
+            } = strip(inner)
+            else {
+                return vec![];
+            };
+            let Some((a, b, true)) = bracketed_sum(rhs) else {
+                return vec![];
+            };
+            vec![bin(
+                BinOp::Sub,
+                neg(bin(BinOp::Mul, (**k).clone(), a.clone())),
+                bin(BinOp::Mul, (**k).clone(), b.clone()),
+            )]
+        }
         // (−a)(−b) → −ab
         Expr::Binary {
             op: BinOp::Mul,

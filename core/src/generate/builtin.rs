@@ -18,12 +18,24 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/algebra/alg.brackets.expand-single.toml"),
     ),
     (
+        "algebra/alg.brackets.expand-triple.toml",
+        include_str!("../../../content/skills/algebra/alg.brackets.expand-triple.toml"),
+    ),
+    (
         "algebra/alg.expr.collect-like-terms.toml",
         include_str!("../../../content/skills/algebra/alg.expr.collect-like-terms.toml"),
     ),
     (
+        "algebra/alg.expr.index-laws-rational.toml",
+        include_str!("../../../content/skills/algebra/alg.expr.index-laws-rational.toml"),
+    ),
+    (
         "algebra/alg.expr.index-laws.toml",
         include_str!("../../../content/skills/algebra/alg.expr.index-laws.toml"),
+    ),
+    (
+        "algebra/alg.expr.simplify-products.toml",
+        include_str!("../../../content/skills/algebra/alg.expr.simplify-products.toml"),
     ),
     (
         "algebra/alg.expr.substitute.toml",
@@ -34,16 +46,80 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/algebra/alg.factorise.common-factor.toml"),
     ),
     (
+        "algebra/alg.factorise.difference-of-squares.toml",
+        include_str!("../../../content/skills/algebra/alg.factorise.difference-of-squares.toml"),
+    ),
+    (
         "algebra/alg.factorise.monic-quadratic.toml",
         include_str!("../../../content/skills/algebra/alg.factorise.monic-quadratic.toml"),
+    ),
+    (
+        "algebra/alg.factorise.nonmonic-quadratic.toml",
+        include_str!("../../../content/skills/algebra/alg.factorise.nonmonic-quadratic.toml"),
     ),
     (
         "algebra/alg.formula.rearrange-linear.toml",
         include_str!("../../../content/skills/algebra/alg.formula.rearrange-linear.toml"),
     ),
     (
+        "algebra/alg.formula.subject-twice.toml",
+        include_str!("../../../content/skills/algebra/alg.formula.subject-twice.toml"),
+    ),
+    (
+        "algebra/alg.frac.add-subtract.toml",
+        include_str!("../../../content/skills/algebra/alg.frac.add-subtract.toml"),
+    ),
+    (
+        "algebra/alg.frac.equation.toml",
+        include_str!("../../../content/skills/algebra/alg.frac.equation.toml"),
+    ),
+    (
+        "algebra/alg.frac.simplify.toml",
+        include_str!("../../../content/skills/algebra/alg.frac.simplify.toml"),
+    ),
+    (
+        "algebra/alg.func.composite.toml",
+        include_str!("../../../content/skills/algebra/alg.func.composite.toml"),
+    ),
+    (
+        "algebra/alg.func.evaluate.toml",
+        include_str!("../../../content/skills/algebra/alg.func.evaluate.toml"),
+    ),
+    (
+        "algebra/alg.func.inverse.toml",
+        include_str!("../../../content/skills/algebra/alg.func.inverse.toml"),
+    ),
+    (
+        "algebra/alg.func.machines.toml",
+        include_str!("../../../content/skills/algebra/alg.func.machines.toml"),
+    ),
+    (
+        "algebra/alg.graph.gradient-intercept.toml",
+        include_str!("../../../content/skills/algebra/alg.graph.gradient-intercept.toml"),
+    ),
+    (
+        "algebra/alg.graph.gradient-two-points.toml",
+        include_str!("../../../content/skills/algebra/alg.graph.gradient-two-points.toml"),
+    ),
+    (
+        "algebra/alg.graph.line-through-points.toml",
+        include_str!("../../../content/skills/algebra/alg.graph.line-through-points.toml"),
+    ),
+    (
+        "algebra/alg.ineq.quadratic.toml",
+        include_str!("../../../content/skills/algebra/alg.ineq.quadratic.toml"),
+    ),
+    (
+        "algebra/alg.ineq.solve-double.toml",
+        include_str!("../../../content/skills/algebra/alg.ineq.solve-double.toml"),
+    ),
+    (
         "algebra/alg.ineq.solve-linear.toml",
         include_str!("../../../content/skills/algebra/alg.ineq.solve-linear.toml"),
+    ),
+    (
+        "algebra/alg.iter.iterate.toml",
+        include_str!("../../../content/skills/algebra/alg.iter.iterate.toml"),
     ),
     (
         "algebra/alg.linear.solve-both-sides.toml",
@@ -54,6 +130,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/algebra/alg.linear.solve-brackets.toml"),
     ),
     (
+        "algebra/alg.linear.solve-fractions.toml",
+        include_str!("../../../content/skills/algebra/alg.linear.solve-fractions.toml"),
+    ),
+    (
         "algebra/alg.linear.solve-one-step.toml",
         include_str!("../../../content/skills/algebra/alg.linear.solve-one-step.toml"),
     ),
@@ -62,12 +142,128 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/algebra/alg.linear.solve-two-step.toml"),
     ),
     (
+        "algebra/alg.proof.show-identity.toml",
+        include_str!("../../../content/skills/algebra/alg.proof.show-identity.toml"),
+    ),
+    (
+        "algebra/alg.quad.complete-square.toml",
+        include_str!("../../../content/skills/algebra/alg.quad.complete-square.toml"),
+    ),
+    (
+        "algebra/alg.quad.formula.toml",
+        include_str!("../../../content/skills/algebra/alg.quad.formula.toml"),
+    ),
+    (
+        "algebra/alg.quad.solve-complete-square.toml",
+        include_str!("../../../content/skills/algebra/alg.quad.solve-complete-square.toml"),
+    ),
+    (
         "algebra/alg.quad.solve-factorise.toml",
         include_str!("../../../content/skills/algebra/alg.quad.solve-factorise.toml"),
     ),
     (
+        "algebra/alg.quad.solve-nonmonic.toml",
+        include_str!("../../../content/skills/algebra/alg.quad.solve-nonmonic.toml"),
+    ),
+    (
+        "algebra/alg.quad.solve-x-squared.toml",
+        include_str!("../../../content/skills/algebra/alg.quad.solve-x-squared.toml"),
+    ),
+    (
+        "algebra/alg.seq.generate.toml",
+        include_str!("../../../content/skills/algebra/alg.seq.generate.toml"),
+    ),
+    (
+        "algebra/alg.seq.geometric.toml",
+        include_str!("../../../content/skills/algebra/alg.seq.geometric.toml"),
+    ),
+    (
         "algebra/alg.sim.elimination.toml",
         include_str!("../../../content/skills/algebra/alg.sim.elimination.toml"),
+    ),
+    (
+        "algebra/alg.sim.substitution.toml",
+        include_str!("../../../content/skills/algebra/alg.sim.substitution.toml"),
+    ),
+    (
+        "geometry/geo.angle.polygons.toml",
+        include_str!("../../../content/skills/geometry/geo.angle.polygons.toml"),
+    ),
+    (
+        "geometry/geo.measure.metric-units.toml",
+        include_str!("../../../content/skills/geometry/geo.measure.metric-units.toml"),
+    ),
+    (
+        "geometry/geo.mensur.arcs-sectors.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.arcs-sectors.toml"),
+    ),
+    (
+        "geometry/geo.mensur.area-2d.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.area-2d.toml"),
+    ),
+    (
+        "geometry/geo.mensur.circles.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.circles.toml"),
+    ),
+    (
+        "geometry/geo.mensur.cones-spheres.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.cones-spheres.toml"),
+    ),
+    (
+        "geometry/geo.mensur.missing-length.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.missing-length.toml"),
+    ),
+    (
+        "geometry/geo.mensur.prism-volume.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.prism-volume.toml"),
+    ),
+    (
+        "geometry/geo.mensur.surface-area.toml",
+        include_str!("../../../content/skills/geometry/geo.mensur.surface-area.toml"),
+    ),
+    (
+        "geometry/geo.pyth.3d.toml",
+        include_str!("../../../content/skills/geometry/geo.pyth.3d.toml"),
+    ),
+    (
+        "geometry/geo.pyth.distance.toml",
+        include_str!("../../../content/skills/geometry/geo.pyth.distance.toml"),
+    ),
+    (
+        "geometry/geo.pyth.find-side.toml",
+        include_str!("../../../content/skills/geometry/geo.pyth.find-side.toml"),
+    ),
+    (
+        "geometry/geo.sim.area-volume.toml",
+        include_str!("../../../content/skills/geometry/geo.sim.area-volume.toml"),
+    ),
+    (
+        "geometry/geo.sim.lengths.toml",
+        include_str!("../../../content/skills/geometry/geo.sim.lengths.toml"),
+    ),
+    (
+        "geometry/geo.trig.area-sine.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.area-sine.toml"),
+    ),
+    (
+        "geometry/geo.trig.cosine-rule.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.cosine-rule.toml"),
+    ),
+    (
+        "geometry/geo.trig.exact-values.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.exact-values.toml"),
+    ),
+    (
+        "geometry/geo.trig.find-angle.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.find-angle.toml"),
+    ),
+    (
+        "geometry/geo.trig.find-side.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.find-side.toml"),
+    ),
+    (
+        "geometry/geo.trig.sine-rule.toml",
+        include_str!("../../../content/skills/geometry/geo.trig.sine-rule.toml"),
     ),
     (
         "number/num.acc.round-dp.toml",
@@ -78,8 +274,56 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/number/num.acc.round-sf.toml"),
     ),
     (
+        "number/num.calc.calculator.toml",
+        include_str!("../../../content/skills/number/num.calc.calculator.toml"),
+    ),
+    (
+        "number/num.calc.decimal-divide.toml",
+        include_str!("../../../content/skills/number/num.calc.decimal-divide.toml"),
+    ),
+    (
+        "number/num.calc.decimal-multiply.toml",
+        include_str!("../../../content/skills/number/num.calc.decimal-multiply.toml"),
+    ),
+    (
+        "number/num.calc.order-of-operations.toml",
+        include_str!("../../../content/skills/number/num.calc.order-of-operations.toml"),
+    ),
+    (
+        "number/num.exact.pi.toml",
+        include_str!("../../../content/skills/number/num.exact.pi.toml"),
+    ),
+    (
+        "number/num.fdp.convert.toml",
+        include_str!("../../../content/skills/number/num.fdp.convert.toml"),
+    ),
+    (
+        "number/num.fdp.recurring-to-fraction.toml",
+        include_str!("../../../content/skills/number/num.fdp.recurring-to-fraction.toml"),
+    ),
+    (
+        "number/num.fmp.hcf-lcm.toml",
+        include_str!("../../../content/skills/number/num.fmp.hcf-lcm.toml"),
+    ),
+    (
+        "number/num.fmp.product-rule.toml",
+        include_str!("../../../content/skills/number/num.fmp.product-rule.toml"),
+    ),
+    (
         "number/num.frac.add-subtract.toml",
         include_str!("../../../content/skills/number/num.frac.add-subtract.toml"),
+    ),
+    (
+        "number/num.frac.divide.toml",
+        include_str!("../../../content/skills/number/num.frac.divide.toml"),
+    ),
+    (
+        "number/num.frac.mixed-add-subtract.toml",
+        include_str!("../../../content/skills/number/num.frac.mixed-add-subtract.toml"),
+    ),
+    (
+        "number/num.frac.mixed-improper.toml",
+        include_str!("../../../content/skills/number/num.frac.mixed-improper.toml"),
     ),
     (
         "number/num.frac.multiply.toml",
@@ -90,20 +334,156 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/number/num.frac.of-amount.toml"),
     ),
     (
+        "number/num.frac.simplify.toml",
+        include_str!("../../../content/skills/number/num.frac.simplify.toml"),
+    ),
+    (
+        "number/num.neg.add-subtract.toml",
+        include_str!("../../../content/skills/number/num.neg.add-subtract.toml"),
+    ),
+    (
+        "number/num.neg.multiply-divide.toml",
+        include_str!("../../../content/skills/number/num.neg.multiply-divide.toml"),
+    ),
+    (
+        "number/num.place.powers-of-ten.toml",
+        include_str!("../../../content/skills/number/num.place.powers-of-ten.toml"),
+    ),
+    (
+        "number/num.pow.fractional-index.toml",
+        include_str!("../../../content/skills/number/num.pow.fractional-index.toml"),
+    ),
+    (
         "number/num.pow.index-laws.toml",
         include_str!("../../../content/skills/number/num.pow.index-laws.toml"),
+    ),
+    (
+        "number/num.pow.squares-cubes-roots.toml",
+        include_str!("../../../content/skills/number/num.pow.squares-cubes-roots.toml"),
+    ),
+    (
+        "number/num.pow.zero-negative-index.toml",
+        include_str!("../../../content/skills/number/num.pow.zero-negative-index.toml"),
     ),
     (
         "number/num.sf.convert.toml",
         include_str!("../../../content/skills/number/num.sf.convert.toml"),
     ),
     (
+        "number/num.sf.multiply-divide.toml",
+        include_str!("../../../content/skills/number/num.sf.multiply-divide.toml"),
+    ),
+    (
+        "number/num.surd.expand.toml",
+        include_str!("../../../content/skills/number/num.surd.expand.toml"),
+    ),
+    (
+        "number/num.surd.rationalise.toml",
+        include_str!("../../../content/skills/number/num.surd.rationalise.toml"),
+    ),
+    (
         "number/num.surd.simplify.toml",
         include_str!("../../../content/skills/number/num.surd.simplify.toml"),
     ),
     (
+        "probability/prob.basic.expected.toml",
+        include_str!("../../../content/skills/probability/prob.basic.expected.toml"),
+    ),
+    (
+        "probability/prob.basic.missing.toml",
+        include_str!("../../../content/skills/probability/prob.basic.missing.toml"),
+    ),
+    (
+        "probability/prob.basic.relative-frequency.toml",
+        include_str!("../../../content/skills/probability/prob.basic.relative-frequency.toml"),
+    ),
+    (
+        "probability/prob.basic.single-event.toml",
+        include_str!("../../../content/skills/probability/prob.basic.single-event.toml"),
+    ),
+    (
+        "probability/prob.combined.independent.toml",
+        include_str!("../../../content/skills/probability/prob.combined.independent.toml"),
+    ),
+    (
+        "probability/prob.cond.given.toml",
+        include_str!("../../../content/skills/probability/prob.cond.given.toml"),
+    ),
+    (
+        "probability/prob.tree.with-replacement.toml",
+        include_str!("../../../content/skills/probability/prob.tree.with-replacement.toml"),
+    ),
+    (
+        "probability/prob.tree.without-replacement.toml",
+        include_str!("../../../content/skills/probability/prob.tree.without-replacement.toml"),
+    ),
+    (
+        "probability/prob.venn.neither.toml",
+        include_str!("../../../content/skills/probability/prob.venn.neither.toml"),
+    ),
+    (
+        "ratio/rat.pct.change.toml",
+        include_str!("../../../content/skills/ratio/rat.pct.change.toml"),
+    ),
+    (
+        "ratio/rat.pct.compound.toml",
+        include_str!("../../../content/skills/ratio/rat.pct.compound.toml"),
+    ),
+    (
         "ratio/rat.pct.of-amount.toml",
         include_str!("../../../content/skills/ratio/rat.pct.of-amount.toml"),
+    ),
+    (
+        "ratio/rat.pct.reverse.toml",
+        include_str!("../../../content/skills/ratio/rat.pct.reverse.toml"),
+    ),
+    (
+        "ratio/rat.rate.density-pressure.toml",
+        include_str!("../../../content/skills/ratio/rat.rate.density-pressure.toml"),
+    ),
+    (
+        "ratio/rat.rate.speed.toml",
+        include_str!("../../../content/skills/ratio/rat.rate.speed.toml"),
+    ),
+    (
+        "ratio/rat.rate.unit-conversion.toml",
+        include_str!("../../../content/skills/ratio/rat.rate.unit-conversion.toml"),
+    ),
+    (
+        "ratio/rat.ratio.equation.toml",
+        include_str!("../../../content/skills/ratio/rat.ratio.equation.toml"),
+    ),
+    (
+        "ratio/rat.ratio.share.toml",
+        include_str!("../../../content/skills/ratio/rat.ratio.share.toml"),
+    ),
+    (
+        "statistics/stat.avg.combined-mean.toml",
+        include_str!("../../../content/skills/statistics/stat.avg.combined-mean.toml"),
+    ),
+    (
+        "statistics/stat.avg.frequency-table.toml",
+        include_str!("../../../content/skills/statistics/stat.avg.frequency-table.toml"),
+    ),
+    (
+        "statistics/stat.avg.list.toml",
+        include_str!("../../../content/skills/statistics/stat.avg.list.toml"),
+    ),
+    (
+        "statistics/stat.avg.missing-value.toml",
+        include_str!("../../../content/skills/statistics/stat.avg.missing-value.toml"),
+    ),
+    (
+        "statistics/stat.chart.pie.toml",
+        include_str!("../../../content/skills/statistics/stat.chart.pie.toml"),
+    ),
+    (
+        "statistics/stat.hist.frequency-density.toml",
+        include_str!("../../../content/skills/statistics/stat.hist.frequency-density.toml"),
+    ),
+    (
+        "statistics/stat.sample.capture-recapture.toml",
+        include_str!("../../../content/skills/statistics/stat.sample.capture-recapture.toml"),
     ),
 ];
 

@@ -27,6 +27,17 @@
 //! Predicates: `integer(x)`, `square(n)` (a non-negative integer that is a
 //! perfect square), `coprime(a, b)`, `distinct(a, b, ...)`, `squarefree(n)`,
 //! `prime(n)`, `terminating(x)` (a finite decimal).
+//!
+//! Approximate functions, for answers that have no exact rational value
+//! (lengths by Pythagoras, trigonometry, circles): `root(x)` (the square
+//! root of any non-negative number), `sin`, `cos`, `tan` of an angle in
+//! degrees, `asin`, `acos`, `atan` giving degrees, and `pi(x)` for π times
+//! `x`. They compute in double precision and return the exact rational of
+//! that double, so they are only fit to be rounded with `round_dp` or
+//! `round_sf`. The predicate `clear_dp(x, n)` is true when `x` lies at least
+//! 10^-6 of a unit in the last place from a rounding boundary at `n`
+//! decimal places, so that double-precision error cannot change the rounded
+//! answer; use it as a constraint next to every approximate answer.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -786,9 +797,47 @@ fn call(name: &str, args: Vec<Value>, source: &str) -> Result<Value, EvalError> 
             expect_args(name, &args, 1)?;
             Value::Bool(decimal_places(&numbers()?[0]).is_some())
         }
+        "root" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "pi" => {
+            expect_args(name, &args, 1)?;
+            let x = to_f64(&numbers()?[0]);
+            let result = match name {
+                "root" => x.sqrt(),
+                "sin" => x.to_radians().sin(),
+                "cos" => x.to_radians().cos(),
+                "tan" => x.to_radians().tan(),
+                "asin" => x.asin().to_degrees(),
+                "acos" => x.acos().to_degrees(),
+                "atan" => x.atan().to_degrees(),
+                _ => std::f64::consts::PI * x,
+            };
+            Value::Number(
+                BigRational::from_float(result).ok_or_else(|| EvalError::Domain {
+                    function: name.into(),
+                    reason: format!("{x} is outside the function's domain"),
+                })?,
+            )
+        }
+        "clear_dp" => {
+            expect_args(name, &args, 2)?;
+            let values = numbers()?;
+            let places = small_integer(&values[1])
+                .filter(|d| d.abs() <= MAX_ROUNDING_DIGITS)
+                .ok_or_else(|| EvalError::Domain {
+                    function: name.into(),
+                    reason: format!("digit count {} must be a small integer", values[1]),
+                })?;
+            let scaled = to_f64(&values[0]) * 10f64.powi(places as i32);
+            let distance = (scaled - scaled.floor() - 0.5).abs();
+            Value::Bool(distance > 1e-6)
+        }
         _ => return Err(EvalError::UnknownFunction(name.to_string())),
     };
     Ok(value)
+}
+
+/// The nearest double to `value`, NaN when it is out of range.
+fn to_f64(value: &BigRational) -> f64 {
+    value.to_f64().unwrap_or(f64::NAN)
 }
 
 fn rational_sqrt(value: &BigRational) -> Option<BigRational> {

@@ -14,6 +14,7 @@
 
 pub mod builtin;
 pub mod eval;
+pub mod lint;
 pub mod render;
 pub mod rng;
 pub mod template;
@@ -172,7 +173,9 @@ impl Question {
             AnswerForm::Simplified | AnswerForm::SimplestSurd | AnswerForm::LowestTerms => {
                 Form::Simplified
             }
-            AnswerForm::Integer | AnswerForm::Dp | AnswerForm::Sf => Form::Number,
+            AnswerForm::Integer | AnswerForm::Decimal | AnswerForm::Dp | AnswerForm::Sf => {
+                Form::Number
+            }
             AnswerForm::StandardForm => Form::StandardForm,
         };
         crate::check::Task {

@@ -60,6 +60,8 @@ pub enum AnswerForm {
     /// The unknown alone on one side: `x = 5`, `x > 3`, `x = 2, y = -1`.
     Isolated,
     Integer,
+    /// A single terminating decimal, such as `0.072`.
+    Decimal,
     LowestTerms,
     Factorised,
     Expanded,

@@ -1,0 +1,133 @@
+//! `stepwise content lint` and `stepwise content catalogue`: checks of the
+//! built-in skills for content authors and CI.
+//!
+//! `lint` runs every template over many seeds through the real checker
+//! ([`stepwise_core::generate::lint`]) and exits non-zero naming each
+//! failing question. `catalogue` prints how many distinct questions each
+//! skill can produce and the total.
+
+use std::io::{self, Write};
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+use thiserror::Error;
+
+use stepwise_core::generate::builtin::builtin;
+use stepwise_core::generate::lint::{catalogue, lint};
+use stepwise_core::generate::GenerateError;
+
+use crate::Outcome;
+
+/// Count of distinct questions below which the catalogue flags a skill.
+const SMALL_SKILL_THRESHOLD: u128 = 1_000;
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Check every template over many seeds: each question generates, its
+    /// model solution is accepted line by line, and its answer is correct.
+    Lint(LintArgs),
+    /// Count the distinct questions each skill can produce.
+    Catalogue(CatalogueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Seeds tried per template, from 0.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub seeds: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogueArgs {
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum ContentError {
+    #[error("the built-in content failed to load: {0}")]
+    Load(#[from] GenerateError),
+    #[error("failed to write the output: {0}; check that standard output is still open")]
+    Output(#[from] io::Error),
+}
+
+/// Runs a `content` subcommand, writing to `out`.
+pub fn run(command: &ContentCommand, out: &mut impl Write) -> Result<Outcome, ContentError> {
+    match command {
+        ContentCommand::Lint(args) => run_lint(args, out),
+        ContentCommand::Catalogue(args) => run_catalogue(args, out),
+    }
+}
+
+fn run_lint(args: &LintArgs, out: &mut impl Write) -> Result<Outcome, ContentError> {
+    let skills = builtin()?;
+    let report = lint(&skills, args.seeds);
+    for failure in &report.failures {
+        writeln!(out, "FAIL {failure}")?;
+    }
+    writeln!(
+        out,
+        "{} skills, {} templates, {} questions checked ({} seeds each): {} failures",
+        report.skills,
+        report.templates,
+        report.checked,
+        args.seeds,
+        report.failures.len()
+    )?;
+    Ok(if report.passed() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, ContentError> {
+    let skills = builtin()?;
+    let counts = catalogue(&skills)?;
+    let total: u128 = counts.iter().map(|count| count.count).sum();
+    let all_exact = counts.iter().all(|count| count.exact);
+    if args.json {
+        let entries: Vec<_> = skills
+            .iter()
+            .zip(&counts)
+            .map(|(skill, count)| {
+                json!({
+                    "skill": count.skill,
+                    "tier": format!("{:?}", skill.tier),
+                    "strand": skill.strand,
+                    "templates": skill.templates.len(),
+                    "count": count.count.to_string(),
+                    "exact": count.exact,
+                })
+            })
+            .collect();
+        let value = json!({
+            "skills": entries,
+            "total": total.to_string(),
+            "exact": all_exact,
+        });
+        writeln!(out, "{value}")?;
+    } else {
+        for count in &counts {
+            let label = if count.exact { "exact" } else { "estimate" };
+            let note = if count.count < SMALL_SKILL_THRESHOLD {
+                "  (under 1,000)"
+            } else {
+                ""
+            };
+            writeln!(out, "{:<44} {:>14} {label}{note}", count.skill, count.count)?;
+        }
+        let label = if all_exact {
+            "exact"
+        } else {
+            "some skills estimated"
+        };
+        writeln!(
+            out,
+            "total: {total} distinct questions in {} skills ({label})",
+            counts.len()
+        )?;
+    }
+    Ok(Outcome::Success)
+}

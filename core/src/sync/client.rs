@@ -1,0 +1,367 @@
+//! The device's sync client: pushes the outbox, pulls updates, and reaches
+//! the teacher's and parent's views. reqwest with rustls on tokio.
+//!
+//! A push takes a batch from the [`Outbox`], sends it, and acknowledges to
+//! the outbox only the events the server named in its answer, so an event
+//! leaves the device only once the server holds it (or refused it for
+//! good). A request that fails on the way (no network, a cut connection, a
+//! 5xx, a 429) is retried after [`RetryPolicy::delay`].
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::backoff::RetryPolicy;
+use super::outbox::Outbox;
+use super::protocol::{PullResponse, PushRequest, PushResponse, Rejected, API_PREFIX};
+use super::views::{LoginRequest, LoginResponse};
+use crate::generate::rng::Rng;
+
+/// Events sent in one push.
+pub const PUSH_BATCH: usize = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the server refused the token; log in again")]
+    Unauthenticated,
+    #[error("the server answered {status} to {path}: {message}")]
+    Refused {
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error("cannot reach the server at {url} after {attempts} tries: {source}; check the network and the server address")]
+    Unreachable {
+        url: String,
+        attempts: u32,
+        source: reqwest::Error,
+    },
+    #[error("the server at {url} kept failing ({status}) after {attempts} tries; try again later")]
+    ServerFailing {
+        url: String,
+        status: u16,
+        attempts: u32,
+    },
+    #[error("the outbox failed: {0}")]
+    Outbox(Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot build the HTTP client: {0}")]
+    Client(reqwest::Error),
+}
+
+/// What one full push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PushReport {
+    pub sent: usize,
+    pub acknowledged: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+/// A client for one server and, once logged in, one account.
+#[derive(Debug, Clone)]
+pub struct SyncClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    policy: RetryPolicy,
+}
+
+impl SyncClient {
+    /// `base` is the server's address, such as `http://127.0.0.1:8080`.
+    pub fn new(
+        base: &str,
+        token: Option<String>,
+        policy: RetryPolicy,
+    ) -> Result<SyncClient, SyncError> {
+        let http = reqwest::Client::builder()
+            .gzip(true)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(SyncError::Client)?;
+        Ok(SyncClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            policy,
+        })
+    }
+
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        rng: &mut Rng,
+    ) -> Result<LoginResponse, SyncError> {
+        let request = LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+        };
+        self.send(reqwest::Method::POST, "/login", Some(&request), rng)
+            .await
+    }
+
+    pub async fn logout(&self, rng: &mut Rng) -> Result<(), SyncError> {
+        let _: serde_json::Value = self
+            .send(
+                reqwest::Method::POST,
+                "/logout",
+                Some(&serde_json::json!({})),
+                rng,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Pushes every pending event, batch by batch, acknowledging each batch
+    /// to the outbox as the server answers it.
+    pub async fn push_outbox<O: Outbox>(
+        &self,
+        outbox: &O,
+        rng: &mut Rng,
+    ) -> Result<PushReport, SyncError> {
+        let mut report = PushReport::default();
+        loop {
+            let batch = outbox
+                .pending(PUSH_BATCH)
+                .map_err(|e| SyncError::Outbox(Box::new(e)))?;
+            if batch.is_empty() {
+                return Ok(report);
+            }
+            let request = PushRequest {
+                events: batch.iter().map(|(_, event)| event.clone()).collect(),
+            };
+            let response: PushResponse = self
+                .send(reqwest::Method::POST, "/events", Some(&request), rng)
+                .await?;
+            let answered: Vec<i64> = batch
+                .iter()
+                .filter(|(_, event)| {
+                    response.accepted.contains(&event.id)
+                        || response.rejected.iter().any(|r| r.id == event.id)
+                })
+                .map(|(seq, _)| *seq)
+                .collect();
+            outbox
+                .acknowledge(&answered)
+                .map_err(|e| SyncError::Outbox(Box::new(e)))?;
+            report.sent += batch.len();
+            report.acknowledged += answered.len();
+            report.rejected.extend(response.rejected);
+            tracing::debug!(
+                sent = batch.len(),
+                acknowledged = answered.len(),
+                "pushed a batch"
+            );
+            if answered.is_empty() {
+                // The server answered but named none of them: stop rather than loop.
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Everything new since `cursor`, page by page; store the returned cursor.
+    pub async fn pull(&self, cursor: i64, rng: &mut Rng) -> Result<PullResponse, SyncError> {
+        let mut all = PullResponse {
+            cursor,
+            assignments: Vec::new(),
+            comments: Vec::new(),
+            content: None,
+        };
+        loop {
+            let page: PullResponse = self
+                .send::<(), _>(
+                    reqwest::Method::GET,
+                    &format!("/updates?cursor={}", all.cursor),
+                    None,
+                    rng,
+                )
+                .await?;
+            let done = page.cursor == all.cursor;
+            all.cursor = page.cursor;
+            for assignment in page.assignments {
+                all.assignments.retain(|a| a.id != assignment.id);
+                all.assignments.push(assignment);
+            }
+            all.comments.extend(page.comments);
+            all.content = page.content.or(all.content);
+            if done {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// A GET under the API prefix, for the teacher's and parent's views.
+    pub async fn get<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        rng: &mut Rng,
+    ) -> Result<R, SyncError> {
+        self.send::<(), R>(reqwest::Method::GET, path, None, rng)
+            .await
+    }
+
+    /// A POST under the API prefix.
+    pub async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        rng: &mut Rng,
+    ) -> Result<R, SyncError> {
+        self.send(reqwest::Method::POST, path, Some(body), rng)
+            .await
+    }
+
+    /// The streaming response of a GET (the teacher's live view), without retries.
+    pub async fn open_stream(&self, path: &str) -> Result<reqwest::Response, SyncError> {
+        let url = format!("{}{}{}", self.base, API_PREFIX, path);
+        let mut request = self.http.get(&url).timeout(Duration::from_secs(24 * 3600));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|source| SyncError::Unreachable {
+                url: url.clone(),
+                attempts: 1,
+                source,
+            })?;
+        check_status(path, response).await
+    }
+
+    async fn send<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        rng: &mut Rng,
+    ) -> Result<R, SyncError> {
+        let url = format!("{}{}{}", self.base, API_PREFIX, path);
+        let mut retry = 0;
+        loop {
+            let mut request = self.http.request(method.clone(), &url);
+            if let Some(token) = &self.token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let last_try = retry + 1 >= self.policy.attempts;
+            match request.send().await {
+                Ok(response)
+                    if response.status().is_server_error() || response.status().as_u16() == 429 =>
+                {
+                    let status = response.status().as_u16();
+                    if last_try {
+                        return Err(SyncError::ServerFailing {
+                            url,
+                            status,
+                            attempts: retry + 1,
+                        });
+                    }
+                    tracing::warn!(status, retry, "server busy or failing; retrying");
+                }
+                Ok(response) => {
+                    let response = check_status(path, response).await?;
+                    match response.json::<R>().await {
+                        Ok(value) => return Ok(value),
+                        // The body was cut on the way: the request may have
+                        // been applied, and repeating it is safe.
+                        Err(source) if last_try => {
+                            return Err(SyncError::Unreachable {
+                                url,
+                                attempts: retry + 1,
+                                source,
+                            })
+                        }
+                        Err(error) => tracing::warn!(%error, retry, "response cut; retrying"),
+                    }
+                }
+                Err(source) if last_try => {
+                    return Err(SyncError::Unreachable {
+                        url,
+                        attempts: retry + 1,
+                        source,
+                    })
+                }
+                Err(error) => tracing::warn!(%error, retry, "request failed; retrying"),
+            }
+            tokio::time::sleep(self.policy.delay(retry, rng)).await;
+            retry += 1;
+        }
+    }
+}
+
+async fn check_status(
+    path: &str,
+    response: reqwest::Response,
+) -> Result<reqwest::Response, SyncError> {
+    let status = response.status();
+    if status.as_u16() == 401 {
+        return Err(SyncError::Unauthenticated);
+    }
+    if status.is_success() {
+        return Ok(response);
+    }
+    let message = response
+        .json::<serde_json::Value>()
+        .await
+        .ok()
+        .and_then(|v| v["error"].as_str().map(str::to_string))
+        .unwrap_or_else(|| status.to_string());
+    Err(SyncError::Refused {
+        path: path.to_string(),
+        status: status.as_u16(),
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::outbox::memory::MemoryOutbox;
+    use crate::sync::protocol::{Event, EventKind};
+
+    fn event(n: i64) -> (i64, Event) {
+        let event = Event {
+            id: format!("e{n}"),
+            at_ms: n,
+            kind: EventKind::HintShown {
+                attempt_id: "a".into(),
+                level: 1,
+            },
+        };
+        (n, event)
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_leaves_the_outbox_whole() {
+        // A port that was just free: nothing listens there.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        drop(listener);
+        let policy = RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        };
+        let client =
+            SyncClient::new(&format!("http://{addr}"), Some("t".into()), policy).expect("client");
+        let outbox = MemoryOutbox::default();
+        outbox
+            .events
+            .lock()
+            .expect("lock")
+            .extend((1..=3).map(event));
+        let error = client
+            .push_outbox(&outbox, &mut Rng::from_seed(1))
+            .await
+            .expect_err("nothing listens");
+        assert!(
+            matches!(error, SyncError::Unreachable { attempts: 3, .. }),
+            "{error}"
+        );
+        assert_eq!(outbox.pending(10).expect("pending").len(), 3);
+    }
+}

@@ -1,0 +1,176 @@
+//! The database: one code path over SQLite (the default, a file in the data
+//! folder) and PostgreSQL (`postgres://…`), through sqlx's `Any` driver.
+//!
+//! Queries use `$1`-style parameters, which both engines read, and only
+//! portable types: TEXT, BIGINT (times in milliseconds, flags as 0 or 1).
+//! SQLite has one writer: write transactions there take [`Db::write_lock`],
+//! so concurrent pushes queue in the server instead of failing as busy.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::error::ServerError;
+
+/// The numbered migrations; `{serial}` becomes the engine's auto-numbered key.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_accounts.sql")),
+    (2, include_str!("../migrations/0002_work.sql")),
+];
+
+/// The newest schema version this server knows.
+pub const LATEST_VERSION: i64 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The pool and what kind of engine is behind it.
+#[derive(Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub engine: Engine,
+    pub url: String,
+    writer: Mutex<()>,
+}
+
+impl Db {
+    /// Opens `database` when given (a `postgres://` or `sqlite://` URL), else
+    /// the SQLite file `stepwise.db` in `data_dir`, creating it if missing.
+    pub async fn open(database: Option<&str>, data_dir: &Path) -> Result<Db, ServerError> {
+        sqlx::any::install_default_drivers();
+        let url = match database {
+            Some(url) => url.to_string(),
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
+                    path: data_dir.display().to_string(),
+                    source,
+                })?;
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("stepwise.db").display()
+                )
+            }
+        };
+        let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else {
+            return Err(ServerError::DatabaseUrl { url: redact(&url) });
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if engine == Engine::Sqlite { 4 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if engine == Engine::Sqlite {
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+                        .execute(conn)
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|source| ServerError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        Ok(Db {
+            pool,
+            engine,
+            url,
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// Held around write transactions on SQLite; `None` on PostgreSQL.
+    pub async fn write_lock(&self) -> Option<MutexGuard<'_, ()>> {
+        match self.engine {
+            Engine::Sqlite => Some(self.writer.lock().await),
+            Engine::Postgres => None,
+        }
+    }
+
+    /// Applies every migration newer than the database's version.
+    pub async fn migrate(&self) -> Result<i64, ServerError> {
+        self.migrate_to(LATEST_VERSION).await
+    }
+
+    /// Applies migrations up to and including `target`; returns the version reached.
+    pub async fn migrate_to(&self, target: i64) -> Result<i64, ServerError> {
+        let _guard = self.write_lock().await;
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let mut version = self.version().await?;
+        for (number, sql) in MIGRATIONS {
+            if *number <= version || *number > target {
+                continue;
+            }
+            let serial = match self.engine {
+                Engine::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+                Engine::Postgres => "BIGSERIAL PRIMARY KEY",
+            };
+            let sql = sql.replace("{serial}", serial);
+            let mut tx = self.pool.begin().await?;
+            // The SQL is this crate's own migration text.
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await?;
+            // Two servers starting at once on one PostgreSQL: the primary key
+            // makes the second insert fail and its transaction roll back.
+            sqlx::query("INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)")
+                .bind(*number)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version = number, "applied migration");
+            version = *number;
+        }
+        Ok(version)
+    }
+
+    /// The schema version recorded in the database (0 when empty).
+    pub async fn version(&self) -> Result<i64, ServerError> {
+        let row: AnyRow = sqlx::query(
+            "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migrations",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("v")?)
+    }
+}
+
+/// Milliseconds since the Unix epoch by the server's clock.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,298 @@
+//! The authorisation matrix: every endpoint against every kind of caller
+//! (each role; the same school or another; the class's teacher or not; the
+//! linked parent or not), each allowed or refused with the expected status.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use stepwise_core::sync::protocol::PushResponse;
+
+/// The callers, in the order of the matrix's columns.
+const CALLERS: [&str; 10] = [
+    "head",    // the school's admin
+    "ms.lee",  // teaches class 9B (ana, ben)
+    "mr.day",  // a teacher of the same school, without the class
+    "mr.kay",  // a teacher of another school
+    "ana",     // a student of 9B, the target
+    "ben",     // another student of 9B
+    "cai",     // a student of another school
+    "ana.mum", // ana's linked parent
+    "ben.dad", // a parent of the same school, not linked to ana
+    "cai.dad", // a parent of another school
+];
+
+struct Case {
+    name: &'static str,
+    method: &'static str,
+    path: String,
+    body: Value,
+    expected: [u16; 10],
+}
+
+async fn matrix(backend: Backend) {
+    let w = world(&backend);
+    let mr_day = user(&backend, &w.school, "teacher", "mr.day");
+    let _ = mr_day;
+    user(&backend, &w.school, "parent", "ben.dad");
+    let server = Server::start(&backend);
+
+    let mut tokens = Vec::new();
+    for name in CALLERS {
+        tokens.push(login(&server, name).await);
+    }
+    let client = http();
+    // Setup through the API: ana has an attempt with lines; parents linked.
+    let events = attempt_events("ana-setup", &question_id(), 2, None);
+    let response = client
+        .post(server.url("/v1/events"))
+        .bearer_auth(&tokens[4])
+        .json(&json!({ "events": events }))
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(response.status(), 200);
+    for (who, code) in [(7, &w.link_code), (9, &w.other_code)] {
+        let response = client
+            .post(server.url("/v1/parent/link"))
+            .bearer_auth(&tokens[who])
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .expect("link");
+        assert_eq!(response.status(), 200);
+    }
+    let skill = stepwise_core::generate::builtin::builtin().expect("pack")[0]
+        .id
+        .clone();
+    let ana = &w.students[0];
+    let q = question_id();
+
+    //                                   head  lee  day  kay  ana  ben  cai  mum  dad  cai.dad
+    let cases = vec![
+        Case {
+            name: "me",
+            method: "GET",
+            path: "/v1/me".into(),
+            body: Value::Null,
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Case {
+            name: "push",
+            method: "POST",
+            path: "/v1/events".into(),
+            body: json!({ "events": attempt_events("{who}", &q, 1, None) }),
+            expected: [403, 403, 403, 403, 200, 200, 200, 403, 403, 403],
+        },
+        Case {
+            name: "pull",
+            method: "GET",
+            path: "/v1/updates?cursor=0".into(),
+            body: Value::Null,
+            expected: [403, 403, 403, 403, 200, 200, 200, 403, 403, 403],
+        },
+        Case {
+            name: "teacher classes",
+            method: "GET",
+            path: "/v1/teacher/classes".into(),
+            body: Value::Null,
+            expected: [403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "assign",
+            method: "POST",
+            path: "/v1/teacher/assignments".into(),
+            body: json!({ "class_id": w.class, "title": "t", "skills": [skill], "questions": 1 }),
+            expected: [403, 200, 404, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "class summary",
+            method: "GET",
+            path: format!("/v1/teacher/classes/{}/summary", w.class),
+            body: Value::Null,
+            expected: [403, 200, 404, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "student attempts",
+            method: "GET",
+            path: format!("/v1/teacher/students/{ana}/attempts"),
+            body: Value::Null,
+            expected: [403, 200, 404, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "live",
+            method: "GET",
+            path: format!("/v1/teacher/students/{ana}/live"),
+            body: Value::Null,
+            expected: [403, 200, 404, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "comment",
+            method: "POST",
+            path: "/v1/teacher/comments".into(),
+            body: json!({ "attempt_id": "ana-setup-attempt", "line_index": 0, "text": "good" }),
+            expected: [403, 200, 404, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "parent children",
+            method: "GET",
+            path: "/v1/parent/children".into(),
+            body: Value::Null,
+            expected: [403, 403, 403, 403, 403, 403, 403, 200, 200, 200],
+        },
+        Case {
+            name: "parent report",
+            method: "GET",
+            path: format!("/v1/parent/children/{ana}/report"),
+            body: Value::Null,
+            expected: [403, 403, 403, 403, 403, 403, 403, 200, 404, 404],
+        },
+        Case {
+            name: "parent link with another school's used code",
+            method: "POST",
+            path: "/v1/parent/link".into(),
+            body: json!({ "code": w.other_code }),
+            expected: [403, 403, 403, 403, 403, 403, 403, 404, 404, 404],
+        },
+        Case {
+            name: "logout",
+            method: "POST",
+            path: "/v1/logout".into(),
+            body: json!({}),
+            expected: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+    ];
+
+    let mut failures = Vec::new();
+    for case in &cases {
+        for (i, caller) in CALLERS.iter().enumerate() {
+            let body = serde_json::to_string(&case.body)
+                .expect("json")
+                .replace("{who}", caller);
+            let request = match case.method {
+                "GET" => client.get(server.url(&case.path)),
+                _ => client
+                    .post(server.url(&case.path))
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            };
+            // The logout case revokes the token: run it after the others.
+            let status = request
+                .bearer_auth(&tokens[i])
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16();
+            if status != case.expected[i] {
+                failures.push(format!(
+                    "{} by {caller}: got {status}, expected {}",
+                    case.name, case.expected[i]
+                ));
+            }
+            // Without a token, every endpoint answers 401.
+            if i == 0 {
+                let request = match case.method {
+                    "GET" => client.get(server.url(&case.path)),
+                    _ => client
+                        .post(server.url(&case.path))
+                        .header("content-type", "application/json")
+                        .body(body),
+                };
+                let status = request.send().await.expect("request").status().as_u16();
+                if status != 401 {
+                    failures.push(format!(
+                        "{} without a token: got {status}, expected 401",
+                        case.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix:\n{}",
+        failures.join("\n")
+    );
+
+    // After logout, no token works.
+    let status = client
+        .get(server.url("/v1/me"))
+        .bearer_auth(&tokens[1])
+        .send()
+        .await
+        .expect("me")
+        .status();
+    assert_eq!(status, 401);
+
+    // A student cannot write into another student's attempt.
+    let ben = login(&server, "ben").await;
+    let mut intrusion = attempt_events("ben-into-ana", &question_id(), 1, None);
+    intrusion.retain(|e| e.id.ends_with("line0"));
+    if let stepwise_core::sync::protocol::EventKind::LineTyped { attempt_id, .. } =
+        &mut intrusion[0].kind
+    {
+        *attempt_id = "ana-setup-attempt".into();
+    }
+    let response: PushResponse = client
+        .post(server.url("/v1/events"))
+        .bearer_auth(&ben)
+        .json(&json!({ "events": intrusion }))
+        .send()
+        .await
+        .expect("push")
+        .json()
+        .await
+        .expect("push response");
+    assert!(response.accepted.is_empty());
+    assert_eq!(response.rejected.len(), 1);
+    // Nor reuse another student's event id.
+    let mut stolen = attempt_events("ana-setup", &question_id(), 2, None);
+    stolen.truncate(1);
+    let response: PushResponse = client
+        .post(server.url("/v1/events"))
+        .bearer_auth(&ben)
+        .json(&json!({ "events": stolen }))
+        .send()
+        .await
+        .expect("push")
+        .json()
+        .await
+        .expect("push response");
+    assert_eq!(response.rejected.len(), 1);
+}
+
+#[tokio::test]
+async fn authorisation_matrix_on_sqlite() {
+    let dir = temp_dir();
+    matrix(Backend::Sqlite(path(dir.path()))).await;
+}
+
+#[tokio::test]
+async fn authorisation_matrix_on_postgres() {
+    let Some(base) = postgres_url() else { return };
+    matrix(Backend::Postgres(fresh_postgres(&base).await)).await;
+}
+
+#[tokio::test]
+async fn login_is_rate_limited() {
+    let dir = temp_dir();
+    let backend = Backend::Sqlite(path(dir.path()));
+    world(&backend);
+    let server = Server::start_with(&backend, &["--logins-per-minute", "5"]);
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let response = http()
+            .post(server.url("/v1/login"))
+            .json(&json!({ "username": "ana", "password": "wrong password" }))
+            .send()
+            .await
+            .expect("login");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(&statuses[..5], &[403; 5], "wrong passwords are refused");
+    assert!(
+        statuses[5..].iter().all(|s| *s == 429),
+        "then the limit: {statuses:?}"
+    );
+}
