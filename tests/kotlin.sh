@@ -2,7 +2,8 @@
 # Generates the Kotlin bindings from the host-built stepwise-ffi library,
 # compiles them with the JVM view models (android/core-jvm) and their JUnit
 # tests in one kotlinc run (warnings as errors), and runs the tests on the
-# JVM with assertions on, loading the real library through JNA.
+# JVM with assertions on, loading the real library through JNA. Also checks
+# that the Swift bindings generate.
 #
 # Installs what is missing: the npm package kotlin-compiler into .tools/
 # (kotlinc and kotlinx-coroutines), and the Debian packages libjna-java and
@@ -34,6 +35,11 @@ rm -rf "$build"
 mkdir -p "$build/generated" "$build/classes"
 cargo run -q -p stepwise-ffi --bin uniffi-bindgen -- generate --library "$library" \
     --language kotlin --no-format --out-dir "$build/generated"
+
+# The Swift bindings cannot be compiled here, but their generation is checked.
+cargo run -q -p stepwise-ffi --bin uniffi-bindgen -- generate --library "$library" \
+    --language swift --out-dir "$build/swift"
+test -s "$build/swift/StepwiseFFI.swift"
 
 classpath="/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar:$coroutines"
 # One kotlinc run for everything: starting the compiler costs most of the time.
