@@ -115,6 +115,7 @@ fn main() {
 
     // One warm-up pass, then the timed pass: each case checked once.
     let mut timings = Vec::with_capacity(cases.len());
+    let mut by_verdict: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for pass in 0..2 {
         timings.clear();
         for case in &cases {
@@ -127,6 +128,13 @@ fn main() {
             let start = Instant::now();
             let report = check_working(&task, &lines);
             let elapsed = start.elapsed().as_secs_f64() * 1e6;
+            if pass == 1 {
+                let verdict = report
+                    .lines
+                    .get(1)
+                    .map_or("none".to_string(), |l| format!("{:?}", l.verdict));
+                by_verdict.entry(verdict).or_default().push(elapsed);
+            }
             std::hint::black_box(report);
             if pass == 1 {
                 timings.push(elapsed);
@@ -157,5 +165,14 @@ fn main() {
         sorted.last().copied().unwrap_or(0.0),
         total / 1000.0
     );
+    for (verdict, mut times) in by_verdict {
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "  {verdict:<11} {:>5} cases, median {:.1} µs, p99 {:.1} µs",
+            times.len(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+    }
     println!("cases written to {}", out_dir.join("cases.jsonl").display());
 }

@@ -4,5 +4,7 @@
 
 pub mod check;
 pub mod generate;
+pub mod keyboard;
 pub mod maths;
+pub mod practice;
 pub mod sync;

@@ -224,7 +224,16 @@ fn solve_step(unknowns: &[String], statement: &Statement, limits: &Limits) -> Op
             ),
         });
     }
-    if has_brackets(left) || has_brackets(right) {
+    // A product equal to 0 is solved factor by factor, not expanded.
+    let factorised_zero = r.num.is_zero()
+        && matches!(
+            strip(left),
+            Expr::Binary {
+                op: BinOp::Mul | BinOp::Pow,
+                ..
+            }
+        );
+    if !factorised_zero && (has_brackets(left) || has_brackets(right)) {
         return Some(Step {
             nudge: "start by getting rid of the brackets".into(),
             name: "expand the brackets on each side".into(),

@@ -182,6 +182,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     let mut last_line: Option<Line> = None;
     let mut last_readable: Option<(Line, Verdict, bool)> = None;
     let mut gained_solutions = false;
+    let mut chain_equal = true;
     // For simultaneous equations: the lines accepted so far, each a consequence of the system.
     let mut system_facts: Vec<Line> = Vec::new();
 
@@ -236,6 +237,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         match line_report.report.verdict {
             Verdict::Follows | Verdict::Warning if !line_report.report.ecf => {
                 gained_solutions |= line_report.gained;
+                chain_equal &= line_report.equal;
                 last_good = line.clone();
             }
             _ => {}
@@ -268,6 +270,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
             &question,
             last_readable.as_ref(),
             gained_solutions,
+            chain_equal,
             &limits,
         )
     };
@@ -297,6 +300,8 @@ struct Judged {
     report: LineReport,
     message: String,
     gained: bool,
+    /// The line has exactly the solutions (or value) of the line before.
+    equal: bool,
 }
 
 fn judged(verdict: Verdict, diagnosis: Option<&str>, message: String, ecf: bool) -> Judged {
@@ -304,6 +309,7 @@ fn judged(verdict: Verdict, diagnosis: Option<&str>, message: String, ecf: bool)
         report: report("", verdict, diagnosis.map(str::to_string), message, ecf),
         message: String::new(),
         gained: false,
+        equal: false,
     }
 }
 
@@ -329,23 +335,25 @@ fn judge(
 
     match relation {
         SetRelation::Equal => {
-            if let Some(message) = divided_by_unknown(task, last_good, line, limits) {
-                return judged(
+            let mut j = if let Some(message) = divided_by_unknown(task, last_good, line, limits) {
+                judged(
                     Verdict::Warning,
                     Some("divided-by-expression"),
                     message,
                     false,
-                );
-            }
-            if let Some(message) = same_as_before(last_good, line) {
-                return judged(Verdict::Warning, Some("no-progress"), message, false);
-            }
-            judged(
-                Verdict::Follows,
-                None,
-                "follows from the line before".into(),
-                false,
-            )
+                )
+            } else if let Some(message) = same_as_before(last_good, line) {
+                judged(Verdict::Warning, Some("no-progress"), message, false)
+            } else {
+                judged(
+                    Verdict::Follows,
+                    None,
+                    "follows from the line before".into(),
+                    false,
+                )
+            };
+            j.equal = true;
+            j
         }
         SetRelation::Subset
             if task.works_with_statements() && diagnose::squared_both_sides(last_good, line) =>
@@ -436,6 +444,10 @@ fn divided_by_unknown(
     let (Line::Statement(before), Line::Statement(after)) = (previous, line) else {
         return None;
     };
+    // Only a line with a division in it can have a new denominator.
+    if !crate::maths::format::plain(after).contains('/') {
+        return None;
+    }
     let unknowns = unknowns_of(task, before);
     if unknowns_in_denominators(before, &unknowns, limits)
         || !unknowns_in_denominators(after, &unknowns, limits)
@@ -559,6 +571,7 @@ fn final_verdict(
     question: &Line,
     last: Option<&(Line, Verdict, bool)>,
     gained_solutions: bool,
+    chain_equal: bool,
     limits: &Limits,
 ) -> FinalReport {
     let finish = |verdict, message: &str| FinalReport {
@@ -589,7 +602,14 @@ fn final_verdict(
     }
 
     // The value: the final line must agree with the question itself.
-    let value_ok = match relate(task, question, line, limits) {
+    // Every accepted line had the same solutions as the one before, so the
+    // last one has the question's: no need to compare again.
+    let relation = if chain_equal {
+        Ok(SetRelation::Equal)
+    } else {
+        relate(task, question, line, limits)
+    };
+    let value_ok = match relation {
         Ok(SetRelation::Equal) => true,
         Ok(SetRelation::Subset) if gained_solutions => {
             return finish(

@@ -50,6 +50,12 @@ pub enum Func {
     Sin,
     Cos,
     Tan,
+    /// Secant, 1/cos.
+    Sec,
+    /// Cosecant, 1/sin; typed `cosec` or `csc`.
+    Csc,
+    /// Cotangent, 1/tan.
+    Cot,
     Asin,
     Acos,
     Atan,
@@ -69,6 +75,9 @@ impl Func {
             Func::Sin => "sin",
             Func::Cos => "cos",
             Func::Tan => "tan",
+            Func::Sec => "sec",
+            Func::Csc => "cosec",
+            Func::Cot => "cot",
             Func::Asin => "asin",
             Func::Acos => "acos",
             Func::Atan => "atan",

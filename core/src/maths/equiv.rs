@@ -214,24 +214,23 @@ fn numerically_equal(a: &Expr, b: &Expr) -> bool {
     collect_vars(b, &mut names);
     names.sort();
     names.dedup();
+    // Letters under roots and fractional powers are taken as positive, as
+    // textbooks do when simplifying (64x^10)^(1/2) to 8x^5; negative values
+    // are tried too only when |x| is written, where the sign is the point.
+    let signs_matter = contains_abs(a) || contains_abs(b);
     let mut agreed = 0;
-    // Mixed signs first, so that √(x²) is told apart from x; then positive
-    // values, where functions such as ln and √ are defined.
     for round in 0..2 * SAMPLES.len() {
+        let positive = round >= SAMPLES.len();
+        if !positive && !signs_matter {
+            continue;
+        }
         let values: BTreeMap<String, f64> = names
             .iter()
             .enumerate()
             .map(|(i, name)| {
                 let (n, d) = SAMPLES[(round + i) % SAMPLES.len()];
                 let value = n as f64 / d as f64 + 0.1 * i as f64;
-                (
-                    name.clone(),
-                    if round < SAMPLES.len() {
-                        value
-                    } else {
-                        value.abs()
-                    },
-                )
+                (name.clone(), if positive { value.abs() } else { value })
             })
             .collect();
         let x = numeric::eval(a, &values);
@@ -245,6 +244,22 @@ fn numerically_equal(a: &Expr, b: &Expr) -> bool {
         agreed += 1;
     }
     agreed >= 3
+}
+
+fn contains_abs(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(super::ast::Func::Abs, _) => true,
+        Expr::Neg(e)
+        | Expr::Group(e)
+        | Expr::Percent(e)
+        | Expr::Factorial(e)
+        | Expr::Call(_, e) => contains_abs(e),
+        Expr::Binary { lhs, rhs, .. } => contains_abs(lhs) || contains_abs(rhs),
+        Expr::PlusMinus { lhs, rhs } => {
+            lhs.as_deref().is_some_and(contains_abs) || contains_abs(rhs)
+        }
+        Expr::Num(_) | Expr::Var(_) | Expr::Const(_) => false,
+    }
 }
 
 /// The truth of a statement at `x` for its one unknown, in floating point:
@@ -376,19 +391,18 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
 /// Compares solution sets in one unknown in floating point, for statements
 /// with functions the exact methods cannot see into (`√x`, `|x|`, `sin x`).
 /// Roots of every `left − right` are found by sign changes on a grid from
-/// about −900 to 900, dense near 0, and refined by bisection; both statements
+/// about −900 to 900 (sinh of evenly spaced points), dense near 0, and refined by bisection; both statements
 /// are then tested at the roots and at the grid points.
 fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelation {
-    let grid: Vec<f64> = (-2000..=2000)
-        .map(|i| (f64::from(i) / 265.0).sinh())
-        .collect();
+    let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
     let mut pairs = Vec::new();
     differences(a, &mut pairs);
     differences(b, &mut pairs);
     let mut points = grid.clone();
     for (l, r) in &pairs {
-        let g = |x: f64| {
-            let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
+        let mut values: BTreeMap<String, f64> = [(unknown.to_string(), 0.0)].into_iter().collect();
+        let mut g = |x: f64| {
+            values.insert(unknown.to_string(), x);
             numeric::eval(l, &values) - numeric::eval(r, &values)
         };
         for window in grid.windows(2) {
@@ -605,6 +619,23 @@ pub fn listing_as_or(statement: &Statement) -> Option<Statement> {
     Some(Statement::Or(parts.clone()))
 }
 
+fn equations_proportional(a: &Statement, b: &Statement) -> Option<bool> {
+    let (Statement::Relation { parts: pa, ops: oa }, Statement::Relation { parts: pb, ops: ob }) =
+        (a, b)
+    else {
+        return None;
+    };
+    if oa.as_slice() != [RelOp::Eq] || ob.as_slice() != [RelOp::Eq] {
+        return None;
+    }
+    let mut letters = Vec::new();
+    statement_vars(a, &mut letters);
+    statement_vars(b, &mut letters);
+    letters.sort();
+    letters.dedup();
+    super::modular::proportional((&pa[0], &pa[1]), (&pb[0], &pb[1]), &letters)
+}
+
 /// Compares the solution sets of two statements over the real numbers.
 ///
 /// `unknowns` names the letters solved for; other letters are parameters.
@@ -616,8 +647,18 @@ pub fn compare_statements(
     limits: &Limits,
 ) -> Result<SetRelation, MathsError> {
     let mut normaliser = Normaliser::new(*limits);
-    let la = logic(a, &mut normaliser)?;
-    let lb = logic(b, &mut normaliser)?;
+    let forms = logic(a, &mut normaliser).and_then(|la| Ok((la, logic(b, &mut normaliser)?)));
+    let (la, lb) = match forms {
+        Ok(forms) => forms,
+        Err(error @ (MathsError::BudgetExceeded { .. } | MathsError::TooLarge { .. })) => {
+            // Too big to expand, such as y = (x − a)^6000: two equations whose
+            // sides differ by a constant factor are still recognised.
+            return equations_proportional(a, b)
+                .map(|_| SetRelation::Equal)
+                .ok_or(error);
+        }
+        Err(error) => return Err(error),
+    };
     if normaliser.has_opaque() {
         // Functions the algebra cannot see into: compare in floating point,
         // which is only possible with a single unknown.

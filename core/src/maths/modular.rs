@@ -134,3 +134,41 @@ pub fn agree(a: &Expr, b: &Expr, letters: &[String]) -> Option<bool> {
     }
     None
 }
+
+/// Whether `a − b` and `c − d` are non-zero constant multiples of each
+/// other at several points modulo the prime: then the equations `a = b` and
+/// `c = d` have the same solutions. `None` when that cannot be shown, which
+/// is not evidence of a difference.
+pub fn proportional(
+    first: (&Expr, &Expr),
+    second: (&Expr, &Expr),
+    letters: &[String],
+) -> Option<bool> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut ratio: Option<u64> = None;
+    let mut defined = 0;
+    for _ in 0..8 {
+        let mut point = BTreeMap::new();
+        for letter in letters.iter().map(String::as_str).chain(["π", "e"]) {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            point.insert(letter.to_string(), (state >> 3) % PRIME);
+        }
+        let f = add(eval(first.0, &point)?, neg(eval(first.1, &point)?));
+        let g = add(eval(second.0, &point)?, neg(eval(second.1, &point)?));
+        let Some(r) = inverse(g).map(|inv| mul(f, inv)) else {
+            continue;
+        };
+        if r == 0 {
+            return None;
+        }
+        match ratio {
+            None => ratio = Some(r),
+            Some(existing) if existing != r => return None,
+            Some(_) => {}
+        }
+        defined += 1;
+    }
+    (defined >= 4).then_some(true)
+}

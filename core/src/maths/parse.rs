@@ -51,7 +51,9 @@ fn error(column: usize, message: impl Into<String>) -> ParseError {
     }
 }
 
+/// Function names, longest first where one starts another (`cosec`, `cos`).
 const FUNCTIONS: &[(&str, Func)] = &[
+    ("cosec", Func::Csc),
     ("arcsin", Func::Asin),
     ("arccos", Func::Acos),
     ("arctan", Func::Atan),
@@ -65,6 +67,9 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("tan", Func::Tan),
     ("abs", Func::Abs),
     ("exp", Func::Exp),
+    ("csc", Func::Csc),
+    ("sec", Func::Sec),
+    ("cot", Func::Cot),
     ("log", Func::Log10),
     ("ln", Func::Ln),
 ];
@@ -308,7 +313,8 @@ fn lex(input: &str, limits: &Limits) -> Result<Vec<Token>, ParseError> {
                 '+' => Tok::Op('+'),
                 '-' | '−' | '–' | '‐' => Tok::Op('-'),
                 '*' | '×' | '·' | '⋅' | '∗' => Tok::Op('*'),
-                '/' | '÷' | '∕' => Tok::Op('/'),
+                '/' | '∕' => Tok::Op('/'),
+                '÷' => Tok::Op('÷'),
                 '^' => Tok::Op('^'),
                 '±' => Tok::PlusMinus,
                 '=' => Tok::Rel(RelOp::Eq),
@@ -476,6 +482,10 @@ struct Parser<'a> {
     bars: usize,
 }
 
+fn is_division(expr: &Expr) -> bool {
+    matches!(expr, Expr::Binary { op: BinOp::Div, .. })
+}
+
 fn bin(op: BinOp, lhs: Expr, rhs: Expr, implicit: bool) -> Expr {
     Expr::Binary {
         op,
@@ -622,14 +632,17 @@ impl Parser<'_> {
         }
     }
 
+    /// Products and quotients. A fraction typed with `/` binds tighter than
+    /// `×`, `÷` and implicit multiplication, so `3/4 ÷ 5/6` divides two
+    /// fractions; otherwise the operators work left to right.
     fn term(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.unary()?;
-        let mut after_division = false;
+        let mut lhs = self.fraction(true)?;
+        let mut after_division = is_division(&lhs);
         loop {
             let column = self.column();
             let (op, implicit) = match self.peek() {
                 Some(Tok::Op('*')) => (BinOp::Mul, false),
-                Some(Tok::Op('/')) => (BinOp::Div, false),
+                Some(Tok::Op('÷')) => (BinOp::Div, false),
                 _ if self.starts_factor() => (BinOp::Mul, true),
                 _ => break,
             };
@@ -646,13 +659,30 @@ impl Parser<'_> {
                     message: "read as (a/b) × c, working left to right; use brackets, such as 7/(3x), if the whole product is the denominator".into(),
                 });
             }
-            let rhs = if implicit {
-                self.power()?
-            } else {
-                self.unary()?
-            };
-            after_division = op == BinOp::Div || (after_division && implicit);
+            let rhs = self.fraction(!implicit)?;
+            after_division = op == BinOp::Div || is_division(&rhs) || (after_division && implicit);
             lhs = bin(op, lhs, rhs, implicit);
+        }
+        Ok(lhs)
+    }
+
+    /// `a/b/c`, left to right; `with_sign` allows a leading minus, as after `×`.
+    fn fraction(&mut self, with_sign: bool) -> Result<Expr, ParseError> {
+        let mut lhs = if with_sign {
+            self.unary()?
+        } else {
+            self.power()?
+        };
+        while self.peek() == Some(&Tok::Op('/')) {
+            let column = self.column();
+            self.advance();
+            if self.peek().is_none()
+                || matches!(self.peek(), Some(Tok::Rel(_) | Tok::Close(_) | Tok::Comma))
+            {
+                return Err(error(column, "this sign needs something after it"));
+            }
+            let rhs = self.unary()?;
+            lhs = bin(BinOp::Div, lhs, rhs, false);
         }
         Ok(lhs)
     }
