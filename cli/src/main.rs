@@ -3,7 +3,8 @@
 //! Three commands share the core with the phone apps: `check` runs the
 //! working checker on lines given as arguments or as JSON Lines, `equiv`
 //! compares two expressions, and `practice` is the interactive practice
-//! session with attempts kept in SQLite.
+//! session with attempts kept in SQLite. `login`, `logout`, `sync`,
+//! `teacher` and `parent` talk to a `stepwise-server`.
 //!
 //! Exit status: 0 on success, 1 when `equiv` finds the expressions not
 //! equivalent or a batch had an invalid case line, 2 on any error.
@@ -12,8 +13,12 @@ mod batch;
 mod check_cmd;
 mod content_cmd;
 mod equiv;
+mod parent_cmd;
 mod practice;
+mod session;
 mod store;
+mod sync_cmd;
+mod teacher_cmd;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -55,6 +60,18 @@ enum Command {
     /// Check and count the built-in content.
     #[command(subcommand)]
     Content(content_cmd::ContentCommand),
+    /// Sign in to a Stepwise server; the token is kept in the data folder.
+    Login(sync_cmd::LoginArgs),
+    /// Sign out: revoke the token and forget it.
+    Logout(sync_cmd::CommonArgs),
+    /// Send your work to the server and fetch work set for you.
+    Sync(sync_cmd::CommonArgs),
+    /// Set work, follow a class, watch a student live.
+    #[command(subcommand)]
+    Teacher(teacher_cmd::TeacherCommand),
+    /// Follow your child's progress.
+    #[command(subcommand)]
+    Parent(parent_cmd::ParentCommand),
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +153,8 @@ enum AppError {
     Practice(#[from] PracticeError),
     #[error(transparent)]
     Content(#[from] content_cmd::ContentError),
+    #[error(transparent)]
+    Remote(#[from] session::RemoteError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
@@ -183,6 +202,18 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             Ok(Outcome::Success)
         }
         Command::Content(command) => Ok(content_cmd::run(&command, &mut io::stdout().lock())?),
+        Command::Login(args) => remote(sync_cmd::login(&args, &mut io::stdout())),
+        Command::Logout(args) => remote(sync_cmd::logout(&args, &mut io::stdout())),
+        Command::Sync(args) => remote(sync_cmd::run_sync(&args, &mut io::stdout())),
+        Command::Teacher(command) => remote(teacher_cmd::run(&command, &mut io::stdout())),
+        Command::Parent(command) => remote(parent_cmd::run(&command, &mut io::stdout())),
+    }
+}
+
+fn remote(result: Result<(), session::RemoteError>) -> Result<Outcome, AppError> {
+    match result {
+        Err(session::RemoteError::Output(error)) => Err(AppError::Output(error)),
+        other => Ok(other.map(|()| Outcome::Success)?),
     }
 }
 
