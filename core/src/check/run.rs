@@ -11,7 +11,7 @@ use crate::maths::{
     compare_expressions, compare_statements, parse_with, Limits, MathsError, SetRelation,
 };
 
-/// What one line says, read for the task at hand.
+/// The meaning of one line, read for the task at hand.
 #[derive(Clone, Debug)]
 pub(crate) enum Line {
     /// An expression being simplified, expanded, factorised or evaluated.
@@ -21,7 +21,7 @@ pub(crate) enum Line {
     Statement(Statement),
 }
 
-/// Reads a parsed line as the task needs it, or says why it cannot.
+/// Reads a parsed line as the task needs it, or returns why it cannot.
 pub(crate) fn interpret(task: &Task, statement: Statement) -> Result<Line, String> {
     if task.works_with_statements() {
         return match statement {
@@ -86,7 +86,7 @@ fn complete_or_parts(parts: Vec<Statement>) -> Vec<Statement> {
     completed
 }
 
-/// How a line relates to the one it builds on.
+/// Compares a line's solutions or value with the line it builds on.
 pub(crate) fn relate(
     task: &Task,
     reference: &Line,

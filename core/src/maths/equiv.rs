@@ -16,7 +16,7 @@ use num_rational::BigRational;
 
 use super::ast::{BinOp, Expr, RelOp, Statement};
 use super::number::Real;
-use super::poly::{Atom, Budget, Frac, Normaliser, Poly};
+use super::poly::{Atom, Budget, Frac, Normaliser};
 use super::sets::{compare, Cond, SetRelation};
 use super::upoly::UPoly;
 use super::{numeric, Limits, MathsError};
@@ -391,8 +391,9 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
 /// Compares solution sets in one unknown in floating point, for statements
 /// with functions the exact methods cannot see into (`√x`, `|x|`, `sin x`).
 /// Roots of every `left − right` are found by sign changes on a grid from
-/// about −900 to 900 (sinh of evenly spaced points), dense near 0, and refined by bisection; both statements
-/// are then tested at the roots and at the grid points.
+/// about −900 to 900 (sinh of evenly spaced points, so dense near 0) and
+/// refined by bisection. Both statements are then tested at the roots and at
+/// the grid points.
 fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelation {
     let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
     let mut pairs = Vec::new();
@@ -912,11 +913,6 @@ pub fn exact_value(expr: &Expr, limits: &Limits) -> Result<Option<Real>, MathsEr
         return Ok(None);
     }
     Ok(frac.as_constant())
-}
-
-/// Whether a polynomial in canonical form is the zero polynomial.
-pub fn is_zero_poly(poly: &Poly) -> bool {
-    poly.is_zero()
 }
 
 /// The real solutions of a statement in one unknown, when there are

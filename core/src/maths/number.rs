@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use num_bigint::{BigInt, Sign};
+use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -376,15 +376,6 @@ fn smallest_prime_factor(n: u64) -> u64 {
         p += 1;
     }
     n
-}
-
-/// The integer part and sign of a rational, for formatting.
-pub fn is_integer(q: &BigRational) -> bool {
-    q.denom().is_one()
-}
-
-pub fn big_sign(q: &BigRational) -> Sign {
-    q.numer().sign()
 }
 
 #[cfg(test)]
