@@ -6,6 +6,7 @@
 //! `store` does I/O (SQLite) and makes UUID v7 ids from the system clock.
 
 pub mod check;
+pub mod content;
 pub mod generate;
 pub mod keyboard;
 pub mod maths;

@@ -18,12 +18,15 @@ use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
 
+/// A migration's Rust step.
+type RustStep = fn(&Transaction) -> Result<(), StoreError>;
+
 /// One schema version.
 struct Migration {
     version: u32,
     sql: &'static str,
     /// Work SQL cannot do, run after `sql` in the same transaction.
-    after: Option<fn(&Transaction) -> Result<(), StoreError>>,
+    after: Option<RustStep>,
 }
 
 const MIGRATIONS: &[Migration] = &[
