@@ -10,6 +10,7 @@
 //! equivalent or a batch had an invalid case line, 2 on any error.
 
 mod batch;
+mod cache_cmd;
 mod check_cmd;
 mod content_cmd;
 mod equiv;
@@ -255,7 +256,12 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             practice::run(&options)?;
             Ok(Outcome::Success)
         }
-        Command::Content(command) => Ok(content_cmd::run(&command, &mut io::stdout().lock())?),
+        Command::Content(mut command) => {
+            if let content_cmd::ContentCommand::Cache(cache) = &mut command {
+                cache.inherit(&top);
+            }
+            Ok(content_cmd::run(&command, &mut io::stdout().lock())?)
+        }
         Command::Login(args) => remote(sync_cmd::login(&args, &mut io::stdout())),
         Command::Logout(args) => remote(sync_cmd::logout(&args, &mut io::stdout())),
         Command::Sync(args) => remote(sync_cmd::run_sync(&args, &mut io::stdout())),

@@ -68,7 +68,7 @@ pub enum StudentError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "invalid question id `{id}`: {reason}; use skill/version/seed, such as alg.linear/1/7"
+        "invalid question id `{id}`: {reason}; use skill/version/seed, such as alg.linear.solve-both-sides/1/7"
     )]
     Question { id: String, reason: String },
     #[error("no lines of working given; put them after `--`, one argument a line")]
@@ -90,7 +90,7 @@ pub struct NextArgs {
 pub struct AttemptArgs {
     #[command(flatten)]
     pub student: StudentArgs,
-    /// The question, as skill/version/seed (such as alg.linear/1/7).
+    /// The question, as skill/version/seed (such as alg.linear.solve-both-sides/1/7).
     question: String,
     /// The assignment this attempt counts toward.
     #[arg(long, value_name = "ID")]
