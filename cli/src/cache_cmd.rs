@@ -25,7 +25,7 @@ const DEFAULT_BUDGET_MIB: u64 = 1024;
 pub enum CacheCommand {
     /// Download lessons' media for offline use, resuming interrupted downloads.
     Fetch(FetchArgs),
-    /// Show what the cache holds and which lessons work offline.
+    /// Show the cached items and which lessons work offline.
     Status(CacheArgs),
     /// Delete cached media (pinned items only with --all).
     Evict(EvictArgs),

@@ -181,6 +181,11 @@ fn killed_writer_loses_nothing() {
         }
         check_database(dir.path(), &acked_lines, &acked_finished, round);
     }
+    println!(
+        "{ROUNDS} kills; {} attempts acknowledged finished, {} with lines acknowledged",
+        acked_finished.len(),
+        acked_lines.len()
+    );
     assert!(
         acked_finished.len() > ROUNDS as usize,
         "the writer finished too few attempts ({}) for the test to mean much",

@@ -1,9 +1,9 @@
 //! Work set by a teacher and received through sync, with its state.
 //!
-//! An assignment is `open` until every skill in it has `questions` attempts
-//! that ended correct and count toward it, then `completed`; a teacher's
-//! cancellation makes it `cancelled`. Receiving an assignment again updates
-//! it but keeps a `completed` state.
+//! An assignment is `open` until every skill in it has `questions` correct
+//! attempts made for it, and then `completed`. A teacher's cancellation
+//! makes it `cancelled`. Receiving an assignment again updates it but keeps
+//! a `completed` state.
 
 use rusqlite::{params, Connection, Transaction};
 
@@ -176,7 +176,7 @@ pub(crate) fn update_state(
     Ok(())
 }
 
-/// The skills of open assignments with questions still to do, earliest due first.
+/// Lists the skills of open assignments with questions still to do, earliest due first.
 pub fn remaining_work(conn: &Connection, profile: ProfileId) -> Result<Vec<NextItem>, StoreError> {
     let mut items = Vec::new();
     for stored in list(conn, profile)? {
@@ -204,8 +204,8 @@ pub fn remaining_work(conn: &Connection, profile: ProfileId) -> Result<Vec<NextI
     Ok(items)
 }
 
-/// The video ids of the open assignments of `profile`, which the content
-/// cache keeps pinned.
+/// Lists the video ids of the open assignments of `profile`, which the
+/// content cache keeps pinned.
 pub fn open_videos(conn: &Connection, profile: ProfileId) -> Result<Vec<String>, StoreError> {
     let mut videos: Vec<String> = list(conn, profile)?
         .into_iter()

@@ -78,7 +78,7 @@ pub struct StoredLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptSummary {
     pub id: AttemptId,
-    /// The UUID v7 the server knows the attempt by.
+    /// The UUID v7 that identifies the attempt on the server.
     pub uuid: String,
     pub attempt: NewAttempt,
     pub status: AttemptStatus,

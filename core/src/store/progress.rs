@@ -33,11 +33,11 @@ use super::{assignments, ProfileId, StoreError};
 pub const DECAY: f64 = 0.7;
 /// Skills with a mastery estimate under this are weak.
 pub const WEAK_BELOW: f64 = 0.7;
-/// Longest time one attempt adds to time spent: 30 minutes.
+/// Maximum time one attempt adds to time spent: 30 minutes.
 pub const MAX_ATTEMPT_MS: i64 = 30 * 60 * 1000;
 /// The review interval after one correct attempt: one day.
 pub const REVIEW_BASE_MS: i64 = 24 * 60 * 60 * 1000;
-/// When a skill answered wrong comes back for review: 10 minutes later.
+/// Delay before a skill with a wrong attempt is due for review: 10 minutes.
 pub const RETRY_MS: i64 = 10 * 60 * 1000;
 /// The review interval stops doubling after this streak (64 days).
 const MAX_DOUBLINGS: u32 = 6;
@@ -59,7 +59,7 @@ pub struct SkillProgress {
     pub review_due_ms: i64,
 }
 
-/// Why a skill is suggested.
+/// The reason a skill is suggested.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NextReason {
     /// Set by a teacher; `remaining` questions still to answer correctly.
@@ -215,8 +215,8 @@ pub fn list(conn: &Connection, profile: ProfileId) -> Result<Vec<SkillProgress>,
 /// each skill once. `known_skills` lists the skills available, in the order
 /// new ones should be offered.
 ///
-/// Assignment work takes up to half the places first; then weak, review and
-/// new skills take turns; places left over go to whatever kind has more.
+/// Assignment work takes up to half the places first. Then weak, review and
+/// new skills take turns, and places left over go to whatever kind has more.
 pub fn next(
     conn: &Connection,
     profile: ProfileId,

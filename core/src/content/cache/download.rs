@@ -3,7 +3,7 @@
 //!
 //! An item downloads into its partial file. When the connection drops, the
 //! next try (in this call, after a short backoff, or in a later run after a
-//! restart) sends `Range: bytes=N-` for the rest; a server that answers
+//! restart) sends `Range: bytes=N-` for the rest. A server that responds
 //! `200` instead of `206` sends the whole file, which replaces the partial
 //! one. The finished file is checked against its SHA-256 before the cache
 //! hands it out.
@@ -17,7 +17,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::{io_error, Availability, CacheManifest, ContentCache, ContentError, ItemRef};
 
-/// What a download reports as it goes.
+/// A progress report from a download.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
     /// Bytes of `key` held so far out of `total` (including resumed bytes).
@@ -43,14 +43,14 @@ impl<F: Fn(&Progress)> ProgressSink for F {
     }
 }
 
-/// How hard to try.
+/// Retry and timeout settings of a [`Downloader`].
 #[derive(Debug, Clone)]
 pub struct DownloadConfig {
     /// Tries per item, the first included.
     pub attempts: u32,
     /// Pause before the second try; it doubles for each later one.
     pub first_backoff: Duration,
-    /// Longest wait for the server to answer or send the next bytes.
+    /// Maximum wait for the server to respond or send the next bytes.
     pub timeout: Duration,
 }
 
@@ -172,7 +172,7 @@ impl Downloader {
         Ok(())
     }
 
-    /// One try: asks for the bytes the partial file lacks and appends them.
+    /// Makes one try: requests the bytes the partial file lacks and appends them.
     async fn download_once(
         &self,
         cache: &ContentCache,
@@ -261,7 +261,7 @@ impl Downloader {
     }
 }
 
-/// The first byte of a `Content-Range: bytes START-END/TOTAL` header.
+/// Parses the first byte of a `Content-Range: bytes START-END/TOTAL` header.
 fn content_range_start(response: &reqwest::Response) -> Option<u64> {
     let value = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
     let range = value.strip_prefix("bytes ")?;

@@ -6,7 +6,7 @@
 //!   need it.
 //! - A download in progress is kept as `partial/<sha256>.part`, named by the
 //!   hash it must have, so after a dropped connection or a restart the
-//!   downloader asks for the rest with an HTTP range request.
+//!   downloader requests the rest with an HTTP range request.
 //! - A file is checked against its SHA-256 and size before it becomes
 //!   complete; nothing unverified is ever handed out by [`ContentCache::open_item`].
 //! - The cache keeps its complete files within a byte budget by deleting
@@ -87,7 +87,7 @@ pub enum Availability {
     UnknownLesson,
 }
 
-/// One item as the cache holds it.
+/// One item and its state in the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedItem {
     pub item: ItemRef,
@@ -145,7 +145,7 @@ impl ContentCache {
     }
 
     /// Records a manifest's lessons and items, so that availability can be
-    /// answered offline later. Items already complete stay complete when
+    /// checked offline later. Items already complete stay complete when
     /// their hash is unchanged.
     pub fn register(&mut self, manifest: &CacheManifest) -> Result<(), ContentError> {
         let tx = self.conn.transaction()?;
@@ -171,7 +171,7 @@ impl ContentCache {
         Ok(())
     }
 
-    /// Answers whether `lesson` can be used with the network off.
+    /// Checks whether `lesson` can be used with the network off.
     pub fn is_available_offline(&self, lesson: &str) -> Result<Availability, ContentError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT i.key, i.complete, i.sha256 FROM lesson_items l JOIN items i ON i.key = l.key
@@ -195,7 +195,7 @@ impl ContentCache {
         })
     }
 
-    /// The items of a registered lesson.
+    /// Lists the items of a registered lesson.
     pub fn lesson_items(&self, lesson: &str) -> Result<Vec<ItemRef>, ContentError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT i.key, i.url, i.sha256, i.size FROM lesson_items l JOIN items i ON i.key = l.key
@@ -248,7 +248,7 @@ impl ContentCache {
         Ok(())
     }
 
-    /// Every known item with its state, most recently used first.
+    /// Lists every known item with its state, most recently used first.
     pub fn items(&self) -> Result<Vec<CachedItem>, ContentError> {
         let mut statement = self.conn.prepare(
             "SELECT key, url, sha256, size, complete, last_used_ms,
