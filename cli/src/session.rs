@@ -59,6 +59,10 @@ pub enum RemoteError {
     StreamCut(String),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error(transparent)]
+    Store(#[from] stepwise_core::store::StoreError),
+    #[error(transparent)]
+    Profile(#[from] crate::profiles_cmd::ProfileError),
     #[error("no user data folder found; pass one with --data")]
     NoDataDir,
     #[error("failed to write the output: {0}")]
