@@ -7,8 +7,10 @@
 //! with mode 0600 and renamed over the old one, so the token is never
 //! readable by other users and a crash leaves either the old or the new file.
 //!
-//! NOTE: the data folder has one user until profiles exist; then the session
-//! file moves under the profile.
+//! NOTE: the data folder has one signed-in account, shared by every profile
+//! on the device; `sync --profile NAME` chooses whose outbox it pushes and
+//! whose store keeps the pulled assignments, but the token stays the one
+//! account's.
 
 use std::future::Future;
 use std::io;

@@ -6,10 +6,10 @@
 //! every line, watches a student live and comments; the parent sees their
 //! own child only.
 //!
-//! FIXME: the students' work is pushed through the core's sync client from
-//! an outbox the test fills, because the CLI's store writes no outbox yet;
-//! when the device store lands, record it with `stepwise practice` and push
-//! it with `stepwise sync` alone.
+//! Most of the students' work is pushed through the core's sync client from
+//! an outbox the test fills, to control each event's content and timing;
+//! near the end, one attempt recorded with `stepwise attempt` goes through
+//! the device store's outbox and `stepwise sync` alone.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
