@@ -13,7 +13,7 @@ use clap::Subcommand;
 use stepwise_core::store::{profiles, ProfileId, Store, StoreError};
 use thiserror::Error;
 
-/// The environment variable that holds the PIN of the profile in use, or of
+/// The environment variable that contains the PIN of the profile in use, or of
 /// a profile being added with `--pin`.
 pub const PIN_ENV: &str = "STEPWISE_PIN";
 
@@ -71,14 +71,14 @@ pub fn data_dir(option: Option<&Path>) -> Result<PathBuf, ProfileError> {
         .ok_or(ProfileError::NoDataDir)
 }
 
-/// The PIN from [`PIN_ENV`], if set.
+/// Reads the PIN from [`PIN_ENV`], if set.
 pub fn pin_from_env() -> Option<String> {
     std::env::var(PIN_ENV).ok().filter(|pin| !pin.is_empty())
 }
 
-/// Chooses the profile a command works as: `name` when given; else the only
-/// profile on the device; else, on a device with none, a new profile named
-/// `default`.
+/// Chooses the profile a command works as. That is `name` when given, else
+/// the only profile on the device, else (on a device with none) a new
+/// profile named `default`.
 pub fn resolve(
     store: &mut Store,
     name: Option<&str>,

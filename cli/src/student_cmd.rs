@@ -17,7 +17,7 @@ use crate::check_cmd::{final_verdict_name, format_line};
 use crate::profiles_cmd::{self, now_ms, ProfileError};
 use crate::Outcome;
 
-/// Where the data is and whose it is: `--data` and `--profile`, taken
+/// The data folder and profile options, `--data` and `--profile`, taken
 /// before or after the command's name.
 #[derive(Debug, Clone, Default, Args)]
 pub struct StudentArgs {

@@ -42,7 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// The newest schema version this build knows.
+/// The newest schema version this build can open.
 pub const LATEST: u32 = 2;
 
 /// Schema version 1, as the terminal program first shipped it.
@@ -76,9 +76,9 @@ pub const V1: &str = "
         PRIMARY KEY (attempt_id, position)
     );";
 
-// SQLite's ALTER TABLE cannot add NOT NULL to a referencing column, so
-// `attempts.profile_id` and `attempts.uuid` are NOT NULL by the writers in
-// `attempts`, not by the schema; `backfill_v2` fills them for old rows.
+// SQLite's ALTER TABLE cannot add NOT NULL to a referencing column. So the
+// writers in `attempts` keep `attempts.profile_id` and `attempts.uuid` set,
+// not the schema, and `backfill_v2` fills them for old rows.
 const V2: &str = "
     CREATE TABLE profiles (
         id INTEGER PRIMARY KEY,

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{ProfileId, StoreError};
 
-/// Longest profile name, in characters.
+/// Maximum length of a profile name, in characters.
 const MAX_NAME_CHARS: usize = 40;
 
 /// A profile as listed.

@@ -1,4 +1,4 @@
-//! What the cache can download: lessons and the files each needs.
+//! The cache manifest: the lessons the cache can download and the files each needs.
 //!
 //! A manifest is JSON, such as
 //! `{"lessons":[{"id":"alg.linear","title":"Linear equations","items":[
