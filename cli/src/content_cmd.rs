@@ -28,6 +28,9 @@ pub enum ContentCommand {
     Lint(LintArgs),
     /// Count the distinct questions each skill can produce.
     Catalogue(CatalogueArgs),
+    /// `fetch`, `status` and `evict`: the cache of downloaded media.
+    #[command(flatten)]
+    Cache(crate::cache_cmd::CacheCommand),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +53,8 @@ pub enum ContentError {
     Load(#[from] GenerateError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
+    #[error(transparent)]
+    Cache(#[from] crate::cache_cmd::CacheError),
 }
 
 /// Runs a `content` subcommand, writing to `out`.
@@ -57,6 +62,7 @@ pub fn run(command: &ContentCommand, out: &mut impl Write) -> Result<Outcome, Co
     match command {
         ContentCommand::Lint(args) => run_lint(args, out),
         ContentCommand::Catalogue(args) => run_catalogue(args, out),
+        ContentCommand::Cache(command) => Ok(crate::cache_cmd::run(command, out)?),
     }
 }
 

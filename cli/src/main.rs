@@ -1,6 +1,6 @@
 //! `stepwise`: Stepwise in a terminal.
 //!
-//! Three commands share the core with the phone apps: `check` runs the
+//! The commands share the core with the phone apps: `check` runs the
 //! working checker on lines given as arguments or as JSON Lines, `equiv`
 //! compares two expressions, and `practice` is the interactive practice
 //! session with attempts kept in SQLite. `login`, `logout`, `sync`,
@@ -10,13 +10,15 @@
 //! equivalent or a batch had an invalid case line, 2 on any error.
 
 mod batch;
+mod cache_cmd;
 mod check_cmd;
 mod content_cmd;
 mod equiv;
 mod parent_cmd;
 mod practice;
+mod profiles_cmd;
 mod session;
-mod store;
+mod student_cmd;
 mod sync_cmd;
 mod teacher_cmd;
 
@@ -32,6 +34,8 @@ use batch::{BatchError, InputError};
 use check_cmd::{CheckError, TaskArg};
 use equiv::EquivError;
 use practice::PracticeError;
+use profiles_cmd::{ProfileError, ProfilesCommand};
+use student_cmd::StudentError;
 
 /// The environment variable that sets the log filter, such as `debug` or
 /// `stepwise=trace`.
@@ -44,6 +48,10 @@ const LOG_ENV: &str = "STEPWISE_LOG";
     about = "Maths practice that checks every line of your working"
 )]
 struct Cli {
+    /// Where the data is and whose it is; each student command also takes
+    /// these after its name.
+    #[command(flatten)]
+    student: student_cmd::StudentArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,6 +80,14 @@ enum Command {
     /// Follow your child's progress.
     #[command(subcommand)]
     Parent(parent_cmd::ParentCommand),
+    /// Add, list or remove the learners on this device.
+    Profiles(ProfilesArgs),
+    /// Show the profile's progress per skill: mastery, streaks, time spent.
+    Progress(student_cmd::StudentArgs),
+    /// Suggest what to practise next: assignment work, weak skills, reviews.
+    Next(student_cmd::NextArgs),
+    /// Check a question's working and record it as one finished attempt.
+    Attempt(student_cmd::AttemptArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,11 +140,17 @@ struct EquivArgs {
 }
 
 #[derive(Debug, Args)]
+struct ProfilesArgs {
+    #[command(flatten)]
+    student: student_cmd::StudentArgs,
+    #[command(subcommand)]
+    command: ProfilesCommand,
+}
+
+#[derive(Debug, Args)]
 struct PracticeArgs {
-    /// Folder for the database and the line history (default: the user's
-    /// data folder, such as ~/.local/share/stepwise on Linux).
-    #[arg(long, value_name = "DIR")]
-    data: Option<PathBuf>,
+    #[command(flatten)]
+    student: student_cmd::StudentArgs,
     /// Start with this skill instead of choosing from the list.
     #[arg(long, value_name = "ID")]
     skill: Option<String>,
@@ -155,6 +177,10 @@ enum AppError {
     Content(#[from] content_cmd::ContentError),
     #[error(transparent)]
     Remote(#[from] session::RemoteError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Student(#[from] StudentError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
@@ -189,19 +215,53 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<Outcome, AppError> {
+    let top = cli.student;
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Equiv(args) => run_equiv(args),
+        Command::Profiles(args) => {
+            let mut store = top.or(args.student).open_store()?;
+            profiles_cmd::run(&mut store, &args.command, &mut io::stdout().lock())?;
+            Ok(Outcome::Success)
+        }
+        Command::Progress(args) => Ok(student_cmd::progress(
+            &top.or(args),
+            &mut io::stdout().lock(),
+        )?),
+        Command::Next(args) => {
+            let context = top.or(args.student.clone());
+            Ok(student_cmd::next(
+                &context,
+                &args,
+                &mut io::stdout().lock(),
+            )?)
+        }
+        Command::Attempt(args) => {
+            let context = top.or(args.student.clone());
+            Ok(student_cmd::attempt(
+                &context,
+                &args,
+                &mut io::stdout().lock(),
+            )?)
+        }
         Command::Practice(args) => {
+            let context = top.or(args.student);
             let options = practice::Options {
-                data_dir: args.data,
+                data_dir: context.data,
+                profile: context.profile,
+                pin: profiles_cmd::pin_from_env(),
                 skill: args.skill,
                 seed: args.seed,
             };
             practice::run(&options)?;
             Ok(Outcome::Success)
         }
-        Command::Content(command) => Ok(content_cmd::run(&command, &mut io::stdout().lock())?),
+        Command::Content(mut command) => {
+            if let content_cmd::ContentCommand::Cache(cache) = &mut command {
+                cache.inherit(&top);
+            }
+            Ok(content_cmd::run(&command, &mut io::stdout().lock())?)
+        }
         Command::Login(args) => remote(sync_cmd::login(&args, &mut io::stdout())),
         Command::Logout(args) => remote(sync_cmd::logout(&args, &mut io::stdout())),
         Command::Sync(args) => remote(sync_cmd::run_sync(&args, &mut io::stdout())),

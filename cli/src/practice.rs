@@ -11,8 +11,7 @@
 //! standard input otherwise, so that a test can pipe a session in.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::PathBuf;
 
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
@@ -23,7 +22,9 @@ use stepwise_core::generate;
 use thiserror::Error;
 
 use crate::check_cmd::{format_line, verdict_mark};
-use crate::store::{self, AttemptId, AttemptStatus, NewAttempt, Store, StoreError, StoredLine};
+use crate::profiles_cmd::{self, now_ms, ProfileError};
+use stepwise_core::store::attempts::{self, AttemptId, AttemptStatus, NewAttempt, StoredLine};
+use stepwise_core::store::{drafts, ProfileId, Store, StoreError};
 
 /// File name of the line history inside the data folder.
 const HISTORY_FILE: &str = "history.txt";
@@ -40,8 +41,8 @@ Commands:
 /// A failure of the practice session.
 #[derive(Debug, Error)]
 pub enum PracticeError {
-    #[error("no data folder found for this user (HOME may be unset); pass one with --data")]
-    NoDataDir,
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("failed to read input: {0}")]
@@ -58,6 +59,8 @@ pub enum PracticeError {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub data_dir: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub pin: Option<String>,
     pub skill: Option<String>,
     pub seed: Option<u64>,
 }
@@ -293,30 +296,16 @@ impl<R: BufRead> Prompter for ReaderPrompter<R> {
     }
 }
 
-/// Unix time in milliseconds. The core reads no clock, so the CLI stamps
-/// every line here.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
-        })
-}
-
-/// Resolves the data folder: `--data`, else the user's data folder.
-fn data_dir(option: Option<&Path>) -> Result<PathBuf, PracticeError> {
-    if let Some(dir) = option {
-        return Ok(dir.to_path_buf());
-    }
-    directories::ProjectDirs::from("", "", "stepwise")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .ok_or(PracticeError::NoDataDir)
-}
-
 /// Runs a practice session on standard input and output.
 pub fn run(options: &Options) -> Result<(), PracticeError> {
-    let dir = data_dir(options.data_dir.as_deref())?;
+    let dir = profiles_cmd::data_dir(options.data_dir.as_deref())?;
     let mut store = Store::open(&dir)?;
+    let profile = profiles_cmd::resolve(
+        &mut store,
+        options.profile.as_deref(),
+        options.pin.as_deref(),
+        now_ms(),
+    )?;
     let mut prompter: Box<dyn Prompter> = if io::stdin().is_terminal() {
         Box::new(TerminalPrompter::new(dir.join(HISTORY_FILE))?)
     } else {
@@ -328,6 +317,7 @@ pub fn run(options: &Options) -> Result<(), PracticeError> {
     let mut session = Session {
         source: &source,
         store: &mut store,
+        profile,
         input: prompter.as_mut(),
         out: &mut out,
         clock: &now_ms,
@@ -361,6 +351,8 @@ struct Work {
 pub struct Session<'a> {
     pub source: &'a dyn QuestionSource,
     pub store: &'a mut Store,
+    /// The learner whose work this is.
+    pub profile: ProfileId,
     pub input: &'a mut dyn Prompter,
     pub out: &'a mut dyn Write,
     pub clock: &'a dyn Fn() -> i64,
@@ -420,7 +412,7 @@ impl Session<'_> {
     }
 
     fn offer_draft(&mut self) -> Result<DraftChoice, PracticeError> {
-        let Some(draft) = store::load_draft(self.store.connection())? else {
+        let Some(draft) = drafts::load(self.store.connection(), self.profile)? else {
             return Ok(DraftChoice::None);
         };
         self.say(&format!(
@@ -543,9 +535,10 @@ impl Session<'_> {
             question_text: question.text.clone(),
             start_line: question.start.clone(),
             started_at_ms: (self.clock)(),
+            assignment_id: None,
         };
         let tx = self.store.transaction()?;
-        let id = store::start_attempt(&tx, &attempt)?;
+        let id = attempts::start(&tx, self.profile, &attempt)?;
         tx.commit().map_err(StoreError::from)?;
         tracing::debug!(question = %question.id, attempt = id.0, "question started");
         let work = Work {
@@ -638,8 +631,9 @@ impl Session<'_> {
         let verdict = report.final_answer.verdict;
         work.last_final = Some(verdict);
         let tx = self.store.transaction()?;
-        store::add_line(
+        attempts::add_line(
             &tx,
+            self.profile,
             work.attempt,
             &StoredLine {
                 report: line_report,
@@ -647,8 +641,9 @@ impl Session<'_> {
             },
         )?;
         if verdict == FinalVerdict::Correct {
-            store::finish_attempt(
+            attempts::finish(
                 &tx,
+                self.profile,
                 work.attempt,
                 AttemptStatus::Correct,
                 Some(verdict),
@@ -699,7 +694,13 @@ impl Session<'_> {
                 .unwrap_or_else(|| "No hint is available for this step yet.".to_string()),
         };
         let tx = self.store.transaction()?;
-        store::record_hint(&tx, work.attempt, work.hint_level)?;
+        attempts::record_hint(
+            &tx,
+            self.profile,
+            work.attempt,
+            work.hint_level,
+            (self.clock)(),
+        )?;
         tx.commit().map_err(StoreError::from)?;
         self.say(&format!("Hint {} of 3: {text}", work.hint_level))
     }
@@ -721,7 +722,14 @@ impl Session<'_> {
         final_verdict: Option<FinalVerdict>,
     ) -> Result<(), PracticeError> {
         let tx = self.store.transaction()?;
-        store::finish_attempt(&tx, attempt, status, final_verdict, (self.clock)())?;
+        attempts::finish(
+            &tx,
+            self.profile,
+            attempt,
+            status,
+            final_verdict,
+            (self.clock)(),
+        )?;
         tx.commit().map_err(StoreError::from)?;
         tracing::debug!(attempt = attempt.0, ?status, "attempt finished");
         Ok(())
@@ -742,13 +750,19 @@ enum DraftChoice {
 mod tests {
     use super::*;
 
-    fn run_script(dir: &Path, script: &str, skill: Option<&str>) -> String {
+    fn test_profile(store: &mut Store) -> ProfileId {
+        crate::profiles_cmd::resolve(store, None, None, 0).expect("profile")
+    }
+
+    fn run_script(dir: &std::path::Path, script: &str, skill: Option<&str>) -> String {
         let mut store = Store::open(dir).expect("open store");
+        let profile = test_profile(&mut store);
         let mut input = ReaderPrompter::new(script.as_bytes());
         let mut out = Vec::new();
         let mut session = Session {
             source: &BuiltinSource::load().expect("built-in skills load"),
             store: &mut store,
+            profile,
             input: &mut input,
             out: &mut out,
             clock: &|| 1_700_000_000_000,
@@ -794,8 +808,9 @@ mod tests {
         run_script(dir.path(), "1\nx = 4\n:quit\n", None);
         let second = run_script(dir.path(), "n\n:quit\n", None);
         assert!(second.contains("Put aside"), "{second}");
-        let store = Store::open(dir.path()).expect("open store");
-        assert!(store::load_draft(store.connection())
+        let mut store = Store::open(dir.path()).expect("open store");
+        let profile = test_profile(&mut store);
+        assert!(drafts::load(store.connection(), profile)
             .expect("load")
             .is_none());
     }
@@ -838,11 +853,13 @@ mod tests {
     fn unknown_skill_rejected() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let mut store = Store::open(dir.path()).expect("open store");
+        let profile = test_profile(&mut store);
         let mut input = ReaderPrompter::new(&b""[..]);
         let mut out = Vec::new();
         let mut session = Session {
             source: &BuiltinSource::load().expect("built-in skills load"),
             store: &mut store,
+            profile,
             input: &mut input,
             out: &mut out,
             clock: &|| 0,

@@ -7,8 +7,10 @@
 //! with mode 0600 and renamed over the old one, so the token is never
 //! readable by other users and a crash leaves either the old or the new file.
 //!
-//! NOTE: the data folder has one user until profiles exist; then the session
-//! file moves under the profile.
+//! NOTE: the data folder has one signed-in account, shared by every profile
+//! on the device; `sync --profile NAME` chooses whose outbox it pushes and
+//! whose store keeps the pulled assignments, but the token stays the one
+//! account's.
 
 use std::future::Future;
 use std::io;
@@ -59,6 +61,10 @@ pub enum RemoteError {
     StreamCut(String),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error(transparent)]
+    Store(#[from] stepwise_core::store::StoreError),
+    #[error(transparent)]
+    Profile(#[from] crate::profiles_cmd::ProfileError),
     #[error("no user data folder found; pass one with --data")]
     NoDataDir,
     #[error("failed to write the output: {0}")]

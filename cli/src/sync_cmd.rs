@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
+use stepwise_core::store::outbox::ProfileOutbox;
+use stepwise_core::store::{assignments, Store, StoreError};
 use stepwise_core::sync::backoff::RetryPolicy;
 use stepwise_core::sync::client::{PushReport, SyncClient};
 use stepwise_core::sync::outbox::Outbox;
-use stepwise_core::sync::protocol::{Assignment, Comment, Event, PullResponse};
+use stepwise_core::sync::protocol::{Assignment, Comment, PullResponse};
 
+use crate::profiles_cmd::{self, now_ms};
 use crate::session::{self, block_on, retry_rng, RemoteError, Session};
 
 #[derive(Debug, Args)]
@@ -38,6 +41,10 @@ pub struct CommonArgs {
     /// folder, such as ~/.local/share/stepwise on Linux).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// The learner whose work `sync` pushes and whose assignments it keeps
+    /// (needed when the device has several; a PIN is read from STEPWISE_PIN).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -168,32 +175,32 @@ pub async fn sync<O: Outbox>(
     Ok(SyncReport { pushed, pulled })
 }
 
-/// The outbox of a device that records nothing to send yet.
-///
-/// FIXME: the CLI's attempts live in `cli/src/store.rs`, which writes no
-/// outbox. When the device store in `core::store` lands with its SQLite
-/// outbox, open it here instead so that `sync` pushes what `practice` recorded.
-#[derive(Debug, Default)]
-pub struct EmptyOutbox;
-
-impl Outbox for EmptyOutbox {
-    type Error = std::convert::Infallible;
-
-    fn pending(&self, _limit: usize) -> Result<Vec<(i64, Event)>, Self::Error> {
-        Ok(Vec::new())
-    }
-
-    fn acknowledge(&self, _seqs: &[i64]) -> Result<(), Self::Error> {
-        Ok(())
-    }
-}
-
 pub fn run_sync(args: &CommonArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
     let dir = args.dir()?;
     let mut session = Session::load(&dir)?;
     session.require("student")?;
     let client = session.client()?;
-    let report = block_on(sync(&client, &EmptyOutbox, session.cursor))??;
+
+    // The device store's outbox for the profile: what `practice` and
+    // `attempt` recorded, written in the same transactions as the work.
+    let mut store = Store::open(&dir)?;
+    let pin = profiles_cmd::pin_from_env();
+    let profile = profiles_cmd::resolve(
+        &mut store,
+        args.profile.as_deref(),
+        pin.as_deref(),
+        now_ms(),
+    )?;
+    let outbox = ProfileOutbox::open(store.path(), profile)?;
+    let report = block_on(sync(&client, &outbox, session.cursor))??;
+
+    // Keep the pulled assignments in the store before saving the cursor, so
+    // a crash in between pulls them again instead of losing them.
+    let tx = store.transaction()?;
+    for assignment in &report.pulled.assignments {
+        assignments::receive(&tx, profile, assignment, now_ms())?;
+    }
+    tx.commit().map_err(StoreError::from)?;
     keep_pulled(&dir, &mut session, &report.pulled)?;
     tracing::info!(
         pushed = report.pushed.acknowledged,

@@ -6,10 +6,10 @@
 //! every line, watches a student live and comments; the parent sees their
 //! own child only.
 //!
-//! FIXME: the students' work is pushed through the core's sync client from
-//! an outbox the test fills, because the CLI's store writes no outbox yet;
-//! when the device store lands, record it with `stepwise practice` and push
-//! it with `stepwise sync` alone.
+//! Most of the students' work is pushed through the core's sync client from
+//! an outbox the test fills, to control each event's content and timing;
+//! near the end, one attempt recorded with `stepwise attempt` goes through
+//! the device store's outbox and `stepwise sync` alone.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -517,6 +517,37 @@ fn cli_whole_flow_on_loopback() {
     let other = stepwise(parent_dir, &["parent", "report", "--child", &ben], "");
     assert_eq!(other.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&other.stdout).contains("ben"));
+
+    // Work recorded by the CLI goes through the device store's outbox: one
+    // attempt of three lines is five events, and the pulled assignment is
+    // kept for `next`.
+    let recorded = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .arg("--data")
+        .arg(ana_dir)
+        .args(["attempt", &format!("{SKILL}/1/7"), "--"])
+        .args(["4x + 5 = 33", "4x = 28", "x = 7"])
+        .output()
+        .expect("run stepwise attempt");
+    assert!(
+        recorded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recorded.stderr)
+    );
+    let synced = json(ana_dir, &["sync"]);
+    assert_eq!(synced["pushed"]["acknowledged"], 5, "{synced}");
+    assert_eq!(json(ana_dir, &["sync"])["pushed"]["sent"], 0);
+    let summary = json(teacher_dir, &["teacher", "summary", "--class", &class]);
+    let ana_row = summary["classes"][0]["students"]
+        .as_array()
+        .expect("students")
+        .iter()
+        .find(|student| student["student_id"] == ana.as_str())
+        .cloned()
+        .expect("Ana in the summary");
+    assert_eq!(ana_row["attempts"], 3, "{ana_row}");
+    let next = stepwise(ana_dir, &["next"], "");
+    let next = String::from_utf8_lossy(&next.stdout);
+    assert!(next.contains("assignment \"Equations\""), "{next}");
 
     // Roles are checked: a student cannot use the teacher's commands.
     let denied = stepwise(ana_dir, &["teacher", "summary"], "");

@@ -1,0 +1,3 @@
+//! Content on the device: the cache of downloaded packs and media.
+
+pub mod cache;
