@@ -1,9 +1,10 @@
 //! `stepwise`: Stepwise in a terminal.
 //!
-//! Three commands share the core with the phone apps: `check` runs the
+//! The commands share the core with the phone apps: `check` runs the
 //! working checker on lines given as arguments or as JSON Lines, `equiv`
-//! compares two expressions, and `practice` is the interactive practice
-//! session with attempts kept in SQLite.
+//! compares two expressions, `practice` is the interactive practice session
+//! with attempts kept in SQLite (on the built-in skills or a content pack),
+//! `content` lints and counts the skills, and `pack` builds a content pack.
 //!
 //! Exit status: 0 on success, 1 when `equiv` finds the expressions not
 //! equivalent or a batch had an invalid case line, 2 on any error.
@@ -12,6 +13,7 @@ mod batch;
 mod check_cmd;
 mod content_cmd;
 mod equiv;
+mod pack_cmd;
 mod practice;
 mod store;
 
@@ -55,6 +57,8 @@ enum Command {
     /// Check and count the built-in content.
     #[command(subcommand)]
     Content(content_cmd::ContentCommand),
+    /// Build the skills into one content pack file with SHA-256 hashes.
+    Pack(pack_cmd::PackArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +123,10 @@ struct PracticeArgs {
     /// (default: taken from the clock).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Practise from this content pack (built by `stepwise pack`) instead of
+    /// the built-in skills; it is verified against its hashes first.
+    #[arg(long, value_name = "FILE")]
+    pack: Option<PathBuf>,
 }
 
 /// A failure of any command, with the exit status it maps to.
@@ -136,6 +144,8 @@ enum AppError {
     Practice(#[from] PracticeError),
     #[error(transparent)]
     Content(#[from] content_cmd::ContentError),
+    #[error(transparent)]
+    Pack(#[from] pack_cmd::PackCmdError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
@@ -178,11 +188,16 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 data_dir: args.data,
                 skill: args.skill,
                 seed: args.seed,
+                pack: args.pack,
             };
             practice::run(&options)?;
             Ok(Outcome::Success)
         }
         Command::Content(command) => Ok(content_cmd::run(&command, &mut io::stdout().lock())?),
+        Command::Pack(args) => {
+            pack_cmd::run(&args, &mut io::stdout().lock())?;
+            Ok(Outcome::Success)
+        }
     }
 }
 

@@ -491,16 +491,22 @@ pub const SOURCES: &[(&str, &str)] = &[
 pub fn builtin() -> Result<Vec<Skill>, GenerateError> {
     SOURCES
         .iter()
-        .map(|(path, source)| {
-            let skill = Skill::from_toml(path, source)?;
-            let expected = format!("{}/{}.toml", skill.strand, skill.id);
-            if *path != expected {
-                return Err(GenerateError::InvalidSkill {
-                    file: path.to_string(),
-                    reason: format!("the file should be at content/skills/{expected} to match its id and strand"),
-                });
-            }
-            Ok(skill)
-        })
+        .map(|(path, source)| load_skill(path, source))
         .collect()
+}
+
+/// Parses one skill file whose path under `content/skills/` is `path`, and
+/// checks that the path is `<strand>/<id>.toml`.
+pub fn load_skill(path: &str, source: &str) -> Result<Skill, GenerateError> {
+    let skill = Skill::from_toml(path, source)?;
+    let expected = format!("{}/{}.toml", skill.strand, skill.id);
+    if path != expected {
+        return Err(GenerateError::InvalidSkill {
+            file: path.to_string(),
+            reason: format!(
+                "the file should be at content/skills/{expected} to match its id and strand"
+            ),
+        });
+    }
+    Ok(skill)
 }
