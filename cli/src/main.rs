@@ -5,6 +5,8 @@
 //! compares two expressions, `practice` is the interactive practice session
 //! with attempts kept in SQLite (on the built-in skills or a content pack),
 //! `content` lints and counts the skills, and `pack` builds a content pack.
+//! `login`, `logout`, `sync`, `teacher` and `parent` talk to a
+//! `stepwise-server`.
 //!
 //! Exit status: 0 on success, 1 when `equiv` finds the expressions not
 //! equivalent or a batch had an invalid case line, 2 on any error.
@@ -14,8 +16,12 @@ mod check_cmd;
 mod content_cmd;
 mod equiv;
 mod pack_cmd;
+mod parent_cmd;
 mod practice;
+mod session;
 mod store;
+mod sync_cmd;
+mod teacher_cmd;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -59,6 +65,18 @@ enum Command {
     Content(content_cmd::ContentCommand),
     /// Build the skills into one content pack file with SHA-256 hashes.
     Pack(pack_cmd::PackArgs),
+    /// Sign in to a Stepwise server; the token is kept in the data folder.
+    Login(sync_cmd::LoginArgs),
+    /// Sign out: revoke the token and forget it.
+    Logout(sync_cmd::CommonArgs),
+    /// Send your work to the server and fetch work set for you.
+    Sync(sync_cmd::CommonArgs),
+    /// Set work, follow a class, watch a student live.
+    #[command(subcommand)]
+    Teacher(teacher_cmd::TeacherCommand),
+    /// Follow your child's progress.
+    #[command(subcommand)]
+    Parent(parent_cmd::ParentCommand),
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +164,8 @@ enum AppError {
     Content(#[from] content_cmd::ContentError),
     #[error(transparent)]
     Pack(#[from] pack_cmd::PackCmdError),
+    #[error(transparent)]
+    Remote(#[from] session::RemoteError),
     #[error("failed to write the output: {0}; check that standard output is still open")]
     Output(#[from] io::Error),
 }
@@ -198,6 +218,18 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             pack_cmd::run(&args, &mut io::stdout().lock())?;
             Ok(Outcome::Success)
         }
+        Command::Login(args) => remote(sync_cmd::login(&args, &mut io::stdout())),
+        Command::Logout(args) => remote(sync_cmd::logout(&args, &mut io::stdout())),
+        Command::Sync(args) => remote(sync_cmd::run_sync(&args, &mut io::stdout())),
+        Command::Teacher(command) => remote(teacher_cmd::run(&command, &mut io::stdout())),
+        Command::Parent(command) => remote(parent_cmd::run(&command, &mut io::stdout())),
+    }
+}
+
+fn remote(result: Result<(), session::RemoteError>) -> Result<Outcome, AppError> {
+    match result {
+        Err(session::RemoteError::Output(error)) => Err(AppError::Output(error)),
+        other => Ok(other.map(|()| Outcome::Success)?),
     }
 }
 

@@ -113,11 +113,24 @@ fn scored(
 // ---------------------------------------------------------------------------
 // Reading the corpus and the two data files.
 
+/// `STEPWISE_CORPUS`, else the first `shared/corpus` beside the project
+/// root or beside one of its parent folders (a checkout may sit a level
+/// deeper than the shared folder).
 fn corpus_dir() -> PathBuf {
-    match std::env::var_os("STEPWISE_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")),
+    if let Some(dir) = std::env::var_os("STEPWISE_CORPUS") {
+        return PathBuf::from(dir);
     }
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let beside_root = root.join("../shared/corpus");
+    root.canonicalize()
+        .ok()
+        .and_then(|root| {
+            root.ancestors()
+                .skip(1)
+                .map(|folder| folder.join("shared/corpus"))
+                .find(|candidate| candidate.is_dir())
+        })
+        .unwrap_or(beside_root)
 }
 
 fn read_corpus(dir: &Path) -> Vec<(String, Record)> {

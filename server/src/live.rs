@@ -5,24 +5,13 @@
 //! commits, and every copy of the server LISTENs and feeds its own channel:
 //! a teacher connected to one copy sees lines pushed through another.
 
-use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 
 /// The PostgreSQL notification channel for new lines.
 pub const CHANNEL: &str = "stepwise_lines";
 
-/// One stored line, as a teacher's live view shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveLine {
-    pub student_id: String,
-    pub attempt_id: String,
-    pub index: u32,
-    pub input: String,
-    pub verdict: String,
-    pub diagnosis: Option<String>,
-    pub at_ms: i64,
-}
+pub use stepwise_core::sync::views::LiveLine;
 
 #[derive(Debug)]
 pub struct Live {

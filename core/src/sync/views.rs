@@ -97,6 +97,19 @@ pub struct LineView {
     pub at_ms: i64,
 }
 
+/// `GET /v1/teacher/students/{id}/live`: one stored line, as the `data` of
+/// a server-sent event named `line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveLine {
+    pub student_id: String,
+    pub attempt_id: String,
+    pub index: u32,
+    pub input: String,
+    pub verdict: String,
+    pub diagnosis: Option<String>,
+    pub at_ms: i64,
+}
+
 /// `POST /v1/teacher/comments`: a comment on one line of an attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentRequest {
