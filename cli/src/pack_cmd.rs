@@ -2,7 +2,7 @@
 //! manifest of SHA-256 hashes ([`stepwise_core::generate::pack`]), and reads
 //! a pack file back for `stepwise practice --pack`.
 //!
-//! By default the pack holds the skills compiled into this binary (the
+//! By default the pack contains the skills compiled into this binary (the
 //! `content/` folder it was built from); `--content DIR` reads the skill
 //! files of another content folder instead, so that authors can ship new
 //! content without a new build.
@@ -22,7 +22,7 @@ pub const DEFAULT_PACK_FILE: &str = "stepwise-pack.json";
 
 #[derive(Debug, Args)]
 pub struct PackArgs {
-    /// Where to write the pack.
+    /// The file to write the pack to.
     #[arg(long, value_name = "FILE", default_value = DEFAULT_PACK_FILE)]
     pub out: PathBuf,
     /// Build from this content folder (holding `skills/<strand>/<id>.toml`)

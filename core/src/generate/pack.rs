@@ -2,7 +2,7 @@
 //! SHA-256 hashes, so that a device can take newer content than the content
 //! built into it and prove that what it loads is what was built.
 //!
-//! A pack holds a [`Manifest`] and the text of each skill file. The manifest
+//! A pack contains a [`Manifest`] and the text of each skill file. The manifest
 //! lists, per skill, its id, title, tier, strand, template versions, path,
 //! size and the SHA-256 of its text. The hash of the whole pack is the
 //! SHA-256 of one line per file, `<file hash>  <path>\n`, in path order (the
@@ -96,7 +96,7 @@ pub struct SkillEntry {
     pub sha256: String,
 }
 
-/// What a pack holds and the hashes that prove it.
+/// The list of a pack's files and the hashes that prove them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u32,
@@ -176,7 +176,7 @@ impl Pack {
         serde_json::from_str(text).map_err(|error| PackError::Json(error.to_string()))
     }
 
-    /// The pack as pretty-printed JSON, ending in a newline.
+    /// Writes the pack as pretty-printed JSON, ending in a newline.
     pub fn to_json(&self) -> String {
         // A tree of strings and numbers always serialises.
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -278,7 +278,7 @@ pub fn load(text: &str) -> Result<Vec<Skill>, PackError> {
     Pack::from_json(text)?.verify()
 }
 
-/// Lower-case hex SHA-256 of `bytes`.
+/// Returns the lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
@@ -334,7 +334,7 @@ fn check_entry(listed: &SkillEntry, found: &SkillEntry) -> Result<(), PackError>
     Ok(())
 }
 
-/// The tier as the skill files write it.
+/// Returns the tier as the skill files write it.
 pub fn tier_code(tier: Tier) -> &'static str {
     match tier {
         Tier::KeyStage3 => "KS3",
