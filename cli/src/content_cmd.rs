@@ -7,14 +7,17 @@
 //! skill can produce and the total.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 use thiserror::Error;
 
-use stepwise_core::generate::builtin::builtin;
+use stepwise_core::generate::builtin::{builtin, load_skill};
 use stepwise_core::generate::lint::{catalogue, lint};
-use stepwise_core::generate::GenerateError;
+use stepwise_core::generate::{GenerateError, Skill};
+
+use crate::pack_cmd::{read_content, PackCmdError};
 
 use crate::Outcome;
 
@@ -38,6 +41,14 @@ pub struct LintArgs {
     /// Seeds tried per template, from 0.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub seeds: u64,
+    /// Lint the skill files of this content folder (holding
+    /// `skills/<strand>/<id>.toml`) instead of the built-in skills, so that
+    /// new files can be checked without a rebuild.
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Lint only the skills whose id starts with this prefix.
+    #[arg(long, value_name = "PREFIX")]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +56,10 @@ pub struct CatalogueArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Count the skill files of this content folder instead of the
+    /// built-in skills.
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
 }
 
 #[derive(Debug, Error)]
@@ -55,6 +70,23 @@ pub enum ContentError {
     Output(#[from] io::Error),
     #[error(transparent)]
     Cache(#[from] crate::cache_cmd::CacheError),
+    #[error(transparent)]
+    Folder(#[from] PackCmdError),
+}
+
+/// The built-in skills, or those of the content folder `dir`.
+fn skills(dir: Option<&Path>) -> Result<Vec<Skill>, ContentError> {
+    match dir {
+        None => Ok(builtin()?),
+        Some(dir) => {
+            let mut files = read_content(dir)?;
+            files.sort();
+            Ok(files
+                .iter()
+                .map(|(path, text)| load_skill(path, text))
+                .collect::<Result<_, _>>()?)
+        }
+    }
 }
 
 /// Runs a `content` subcommand, writing to `out`.
@@ -67,7 +99,10 @@ pub fn run(command: &ContentCommand, out: &mut impl Write) -> Result<Outcome, Co
 }
 
 fn run_lint(args: &LintArgs, out: &mut impl Write) -> Result<Outcome, ContentError> {
-    let skills = builtin()?;
+    let mut skills = skills(args.content.as_deref())?;
+    if let Some(prefix) = &args.only {
+        skills.retain(|skill| skill.id.starts_with(prefix.as_str()));
+    }
     let report = lint(&skills, args.seeds);
     for failure in &report.failures {
         writeln!(out, "FAIL {failure}")?;
@@ -89,7 +124,7 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> Result<Outcome, ContentErr
 }
 
 fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, ContentError> {
-    let skills = builtin()?;
+    let skills = skills(args.content.as_deref())?;
     let counts = catalogue(&skills)?;
     let total: u128 = counts.iter().map(|count| count.count).sum();
     let all_exact = counts.iter().all(|count| count.exact);

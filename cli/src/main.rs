@@ -2,9 +2,11 @@
 //!
 //! The commands share the core with the phone apps: `check` runs the
 //! working checker on lines given as arguments or as JSON Lines, `equiv`
-//! compares two expressions, and `practice` is the interactive practice
-//! session with attempts kept in SQLite. `login`, `logout`, `sync`,
-//! `teacher` and `parent` talk to a `stepwise-server`.
+//! compares two expressions, `practice` is the interactive practice session
+//! with attempts kept in SQLite (on the built-in skills or a content pack),
+//! `content` lints and counts the skills, and `pack` builds a content pack.
+//! `login`, `logout`, `sync`, `teacher` and `parent` talk to a
+//! `stepwise-server`.
 //!
 //! Exit status: 0 on success, 1 when `equiv` finds the expressions not
 //! equivalent or a batch had an invalid case line, 2 on any error.
@@ -14,6 +16,7 @@ mod cache_cmd;
 mod check_cmd;
 mod content_cmd;
 mod equiv;
+mod pack_cmd;
 mod parent_cmd;
 mod practice;
 mod profiles_cmd;
@@ -68,6 +71,8 @@ enum Command {
     /// Check and count the built-in content.
     #[command(subcommand)]
     Content(content_cmd::ContentCommand),
+    /// Build the skills into one content pack file with SHA-256 hashes.
+    Pack(pack_cmd::PackArgs),
     /// Sign in to a Stepwise server; the token is kept in the data folder.
     Login(sync_cmd::LoginArgs),
     /// Sign out: revoke the token and forget it.
@@ -158,6 +163,10 @@ struct PracticeArgs {
     /// (default: taken from the clock).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Practise from this content pack (built by `stepwise pack`) instead of
+    /// the built-in skills; it is verified against its hashes first.
+    #[arg(long, value_name = "FILE")]
+    pack: Option<PathBuf>,
 }
 
 /// A failure of any command, with the exit status it maps to.
@@ -175,6 +184,8 @@ enum AppError {
     Practice(#[from] PracticeError),
     #[error(transparent)]
     Content(#[from] content_cmd::ContentError),
+    #[error(transparent)]
+    Pack(#[from] pack_cmd::PackCmdError),
     #[error(transparent)]
     Remote(#[from] session::RemoteError),
     #[error(transparent)]
@@ -252,6 +263,7 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 pin: profiles_cmd::pin_from_env(),
                 skill: args.skill,
                 seed: args.seed,
+                pack: args.pack,
             };
             practice::run(&options)?;
             Ok(Outcome::Success)
@@ -261,6 +273,10 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 cache.inherit(&top);
             }
             Ok(content_cmd::run(&command, &mut io::stdout().lock())?)
+        }
+        Command::Pack(args) => {
+            pack_cmd::run(&args, &mut io::stdout().lock())?;
+            Ok(Outcome::Success)
         }
         Command::Login(args) => remote(sync_cmd::login(&args, &mut io::stdout())),
         Command::Logout(args) => remote(sync_cmd::logout(&args, &mut io::stdout())),

@@ -11,7 +11,7 @@
 //! standard input otherwise, so that a test can pipe a session in.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
@@ -53,6 +53,8 @@ pub enum PracticeError {
     UnknownSkill { id: String, available: String },
     #[error("failed to generate question {what}: {reason}")]
     Generate { what: String, reason: String },
+    #[error(transparent)]
+    Pack(#[from] crate::pack_cmd::PackCmdError),
 }
 
 /// The command-line options of `stepwise practice`.
@@ -63,6 +65,8 @@ pub struct Options {
     pub pin: Option<String>,
     pub skill: Option<String>,
     pub seed: Option<u64>,
+    /// A content pack to practise from instead of the built-in skills.
+    pub pack: Option<PathBuf>,
 }
 
 /// A skill as the menu shows it.
@@ -102,7 +106,8 @@ pub trait QuestionSource {
     fn worked_example(&self, skill_id: &str) -> Result<PracticeQuestion, PracticeError>;
 }
 
-/// The skills and templates built into the binary from `content/`.
+/// The skills and templates built into the binary from `content/`, or
+/// loaded from a content pack.
 pub struct BuiltinSource {
     skills: Vec<generate::Skill>,
 }
@@ -113,6 +118,13 @@ impl BuiltinSource {
             what: "the built-in skills".into(),
             reason: error.to_string(),
         })?;
+        Ok(BuiltinSource { skills })
+    }
+
+    /// Loads the skills of a verified content pack file.
+    pub fn from_pack(path: &Path) -> Result<BuiltinSource, PracticeError> {
+        let skills = crate::pack_cmd::load_file(path)?;
+        tracing::info!(file = %path.display(), skills = skills.len(), "content pack loaded");
         Ok(BuiltinSource { skills })
     }
 
@@ -299,6 +311,10 @@ impl<R: BufRead> Prompter for ReaderPrompter<R> {
 /// Runs a practice session on standard input and output.
 pub fn run(options: &Options) -> Result<(), PracticeError> {
     let dir = profiles_cmd::data_dir(options.data_dir.as_deref())?;
+    let source = match &options.pack {
+        Some(path) => BuiltinSource::from_pack(path)?,
+        None => BuiltinSource::load()?,
+    };
     let mut store = Store::open(&dir)?;
     let profile = profiles_cmd::resolve(
         &mut store,
@@ -312,7 +328,6 @@ pub fn run(options: &Options) -> Result<(), PracticeError> {
         Box::new(ReaderPrompter::new(io::stdin().lock()))
     };
     let mut out = io::stdout();
-    let source = BuiltinSource::load()?;
     let seed = options.seed.unwrap_or_else(|| now_ms().unsigned_abs());
     let mut session = Session {
         source: &source,

@@ -423,3 +423,110 @@ fn content_lint_rejects_a_bad_seed_count() {
     let output = stepwise(&["content", "lint", "--seeds", "many"], "");
     assert!(!output.status.success());
 }
+
+#[test]
+fn pack_built_loaded_and_tampered() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let file = dir.path().join("content.json");
+    let file_arg = file.to_str().expect("UTF-8 path");
+    let built = stepwise(&["pack", "--out", file_arg], "");
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(stdout(&built).contains("wrote "), "{}", stdout(&built));
+    let text = std::fs::read_to_string(&file).expect("pack written");
+    let pack: Value = serde_json::from_str(&text).expect("pack is JSON");
+    let version = pack["manifest"]["version"].as_str().expect("version");
+    assert!(stdout(&built).contains(version), "{}", stdout(&built));
+
+    // The same content builds the same file: the version is no clock.
+    let again = dir.path().join("again.json");
+    let rebuilt = stepwise(&["pack", "--out", again.to_str().expect("UTF-8")], "");
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert_eq!(std::fs::read_to_string(&again).expect("read"), text);
+
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().expect("UTF-8 path");
+    let practice = [
+        "practice",
+        "--data",
+        data_arg,
+        "--pack",
+        file_arg,
+        "--seed",
+        "5",
+        "--skill",
+        "alg.linear.solve-two-step",
+    ];
+    let good = stepwise(&practice, ":quit\n");
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(stdout(&good).contains("Question "), "{}", stdout(&good));
+
+    // One changed character in one skill file.
+    let target = "\"path\": \"algebra/alg.linear.solve-two-step.toml\",\n      \"text\": \"";
+    let at = text.find(target).expect("skill file in the pack") + target.len();
+    let mut tampered = text.clone();
+    let changed = if &text[at..at + 1] == "#" { "%" } else { "#" };
+    tampered.replace_range(at..at + 1, changed);
+    std::fs::write(&file, &tampered).expect("write tampered pack");
+    let bad = stepwise(&practice, ":quit\n");
+    assert_clean_error(&bad, file_arg);
+    let err = stderr(&bad);
+    assert!(
+        err.contains("algebra/alg.linear.solve-two-step.toml"),
+        "{err}"
+    );
+    assert!(err.contains("SHA-256"), "{err}");
+
+    std::fs::write(&file, "{").expect("write broken pack");
+    let broken = stepwise(&practice, ":quit\n");
+    assert_clean_error(&broken, "not valid pack JSON");
+
+    let missing = dir.path().join("missing.json");
+    let practice_missing = [
+        "practice",
+        "--data",
+        data_arg,
+        "--pack",
+        missing.to_str().expect("UTF-8"),
+    ];
+    assert_clean_error(&stepwise(&practice_missing, ""), "failed to read");
+}
+
+#[test]
+fn pack_from_a_content_folder() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let skills = dir.path().join("skills").join("algebra");
+    std::fs::create_dir_all(&skills).expect("create folder");
+    let source = stepwise_core::generate::builtin::SOURCES
+        .iter()
+        .find(|(path, _)| *path == "algebra/alg.linear.solve-two-step.toml")
+        .expect("built-in skill")
+        .1;
+    std::fs::write(skills.join("alg.linear.solve-two-step.toml"), source).expect("write skill");
+    let out = dir.path().join("one.json");
+    let built = stepwise(
+        &[
+            "pack",
+            "--content",
+            dir.path().to_str().expect("UTF-8"),
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+        "",
+    );
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(stdout(&built).contains(", 1 skills,"), "{}", stdout(&built));
+
+    let empty = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir(empty.path().join("skills")).expect("create folder");
+    let failed = stepwise(
+        &[
+            "pack",
+            "--content",
+            empty.path().to_str().expect("UTF-8"),
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+        "",
+    );
+    assert_clean_error(&failed, "no skill files found");
+}

@@ -422,6 +422,130 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../content/skills/probability/prob.venn.neither.toml"),
     ),
     (
+        "pure/pure.alg.complete-square-nonmonic.toml",
+        include_str!("../../../content/skills/pure/pure.alg.complete-square-nonmonic.toml"),
+    ),
+    (
+        "pure/pure.alg.discriminant.toml",
+        include_str!("../../../content/skills/pure/pure.alg.discriminant.toml"),
+    ),
+    (
+        "pure/pure.alg.equal-roots.toml",
+        include_str!("../../../content/skills/pure/pure.alg.equal-roots.toml"),
+    ),
+    (
+        "pure/pure.alg.factor-theorem.toml",
+        include_str!("../../../content/skills/pure/pure.alg.factor-theorem.toml"),
+    ),
+    (
+        "pure/pure.alg.rational-exponent.toml",
+        include_str!("../../../content/skills/pure/pure.alg.rational-exponent.toml"),
+    ),
+    (
+        "pure/pure.alg.remainder-theorem.toml",
+        include_str!("../../../content/skills/pure/pure.alg.remainder-theorem.toml"),
+    ),
+    (
+        "pure/pure.alg.roots-sum-product.toml",
+        include_str!("../../../content/skills/pure/pure.alg.roots-sum-product.toml"),
+    ),
+    (
+        "pure/pure.alg.surd-conjugate.toml",
+        include_str!("../../../content/skills/pure/pure.alg.surd-conjugate.toml"),
+    ),
+    (
+        "pure/pure.coord.distance.toml",
+        include_str!("../../../content/skills/pure/pure.coord.distance.toml"),
+    ),
+    (
+        "pure/pure.coord.perpendicular-gradient.toml",
+        include_str!("../../../content/skills/pure/pure.coord.perpendicular-gradient.toml"),
+    ),
+    (
+        "pure/pure.coord.point-gradient.toml",
+        include_str!("../../../content/skills/pure/pure.coord.point-gradient.toml"),
+    ),
+    (
+        "pure/pure.diff.gradient-at-point.toml",
+        include_str!("../../../content/skills/pure/pure.diff.gradient-at-point.toml"),
+    ),
+    (
+        "pure/pure.diff.second-derivative.toml",
+        include_str!("../../../content/skills/pure/pure.diff.second-derivative.toml"),
+    ),
+    (
+        "pure/pure.diff.stationary-points.toml",
+        include_str!("../../../content/skills/pure/pure.diff.stationary-points.toml"),
+    ),
+    (
+        "pure/pure.diff.tangent.toml",
+        include_str!("../../../content/skills/pure/pure.diff.tangent.toml"),
+    ),
+    (
+        "pure/pure.explog.definition.toml",
+        include_str!("../../../content/skills/pure/pure.explog.definition.toml"),
+    ),
+    (
+        "pure/pure.int.definite.toml",
+        include_str!("../../../content/skills/pure/pure.int.definite.toml"),
+    ),
+    (
+        "pure/pure.seq.arithmetic-sum.toml",
+        include_str!("../../../content/skills/pure/pure.seq.arithmetic-sum.toml"),
+    ),
+    (
+        "pure/pure.seq.arithmetic-term-number.toml",
+        include_str!("../../../content/skills/pure/pure.seq.arithmetic-term-number.toml"),
+    ),
+    (
+        "pure/pure.seq.arithmetic-term.toml",
+        include_str!("../../../content/skills/pure/pure.seq.arithmetic-term.toml"),
+    ),
+    (
+        "pure/pure.seq.binomial-coefficient.toml",
+        include_str!("../../../content/skills/pure/pure.seq.binomial-coefficient.toml"),
+    ),
+    (
+        "pure/pure.seq.binomial-expand.toml",
+        include_str!("../../../content/skills/pure/pure.seq.binomial-expand.toml"),
+    ),
+    (
+        "pure/pure.seq.geometric-fraction-term.toml",
+        include_str!("../../../content/skills/pure/pure.seq.geometric-fraction-term.toml"),
+    ),
+    (
+        "pure/pure.seq.geometric-sum.toml",
+        include_str!("../../../content/skills/pure/pure.seq.geometric-sum.toml"),
+    ),
+    (
+        "pure/pure.seq.recurrence.toml",
+        include_str!("../../../content/skills/pure/pure.seq.recurrence.toml"),
+    ),
+    (
+        "pure/pure.seq.sigma-linear.toml",
+        include_str!("../../../content/skills/pure/pure.seq.sigma-linear.toml"),
+    ),
+    (
+        "pure/pure.seq.sum-to-infinity.toml",
+        include_str!("../../../content/skills/pure/pure.seq.sum-to-infinity.toml"),
+    ),
+    (
+        "pure/pure.trig.arc-length.toml",
+        include_str!("../../../content/skills/pure/pure.trig.arc-length.toml"),
+    ),
+    (
+        "pure/pure.trig.degrees-to-radians.toml",
+        include_str!("../../../content/skills/pure/pure.trig.degrees-to-radians.toml"),
+    ),
+    (
+        "pure/pure.trig.radians-to-degrees.toml",
+        include_str!("../../../content/skills/pure/pure.trig.radians-to-degrees.toml"),
+    ),
+    (
+        "pure/pure.trig.sector-area.toml",
+        include_str!("../../../content/skills/pure/pure.trig.sector-area.toml"),
+    ),
+    (
         "ratio/rat.pct.change.toml",
         include_str!("../../../content/skills/ratio/rat.pct.change.toml"),
     ),
@@ -491,16 +615,22 @@ pub const SOURCES: &[(&str, &str)] = &[
 pub fn builtin() -> Result<Vec<Skill>, GenerateError> {
     SOURCES
         .iter()
-        .map(|(path, source)| {
-            let skill = Skill::from_toml(path, source)?;
-            let expected = format!("{}/{}.toml", skill.strand, skill.id);
-            if *path != expected {
-                return Err(GenerateError::InvalidSkill {
-                    file: path.to_string(),
-                    reason: format!("the file should be at content/skills/{expected} to match its id and strand"),
-                });
-            }
-            Ok(skill)
-        })
+        .map(|(path, source)| load_skill(path, source))
         .collect()
+}
+
+/// Parses one skill file whose path under `content/skills/` is `path`, and
+/// checks that the path is `<strand>/<id>.toml`.
+pub fn load_skill(path: &str, source: &str) -> Result<Skill, GenerateError> {
+    let skill = Skill::from_toml(path, source)?;
+    let expected = format!("{}/{}.toml", skill.strand, skill.id);
+    if path != expected {
+        return Err(GenerateError::InvalidSkill {
+            file: path.to_string(),
+            reason: format!(
+                "the file should be at content/skills/{expected} to match its id and strand"
+            ),
+        });
+    }
+    Ok(skill)
 }
