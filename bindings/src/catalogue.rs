@@ -6,6 +6,7 @@ use stepwise_core::generate::{self, Skill, Tier};
 
 /// A failure to load the catalogue or to find a skill in it.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum CatalogueError {
     #[error("failed to load the built-in skills: {reason}")]
     LoadFailed { reason: String },

@@ -6,6 +6,7 @@ use stepwise_core::keyboard::{self as core, Editor, Key, Relation};
 
 /// A key press the line cannot take, or a line that cannot be read yet.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum KeyboardError {
     #[error("the line is full ({max} symbols); submit it or delete something first")]
     LineFull { max: u32 },

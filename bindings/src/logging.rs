@@ -58,6 +58,7 @@ pub trait LogSink: Send + Sync {
 
 /// A failure to set up logging.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum LoggingError {
     #[error("another logger is already installed in this process: {reason}; configure logging before anything else logs")]
     AlreadyInstalled { reason: String },

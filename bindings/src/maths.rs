@@ -8,6 +8,7 @@ use stepwise_core::maths;
 
 /// A failure to read or compare typed maths.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum MathsError {
     /// The line could not be read; `column` is 1-based, in characters.
     #[error("column {column}: {reason}")]

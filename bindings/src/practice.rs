@@ -10,6 +10,7 @@ use crate::maths::{AnswerForm, FinalReport, LineReport, Report, TaskKind};
 
 /// A failure to start, resume or continue a practice session.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum PracticeError {
     #[error("{reason}")]
     QuestionUnavailable { reason: String },

@@ -26,6 +26,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for CallbackError {
 
 /// A failure of long work.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum TaskError {
     #[error("cancelled by the app")]
     Cancelled,
