@@ -21,6 +21,10 @@ use crate::generate::rng::Rng;
 /// Events sent in one push.
 pub const PUSH_BATCH: usize = 100;
 
+/// Request bodies at least this long are sent gzip-compressed. Smaller ones
+/// would gain less than the gzip header costs.
+pub const COMPRESS_FROM_BYTES: usize = 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("the server refused the token; log in again")]
@@ -47,6 +51,11 @@ pub enum SyncError {
     Outbox(Box<dyn std::error::Error + Send + Sync>),
     #[error("cannot build the HTTP client: {0}")]
     Client(reqwest::Error),
+    #[error("failed to encode the request to {path}: {source}")]
+    Encode {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// What one full push did.
@@ -85,6 +94,15 @@ impl SyncClient {
             token,
             policy,
         })
+    }
+
+    /// A client for another account on the same server that shares this
+    /// client's connections, as profiles on one device do.
+    pub fn with_token(&self, token: Option<String>) -> SyncClient {
+        SyncClient {
+            token,
+            ..self.clone()
+        }
     }
 
     pub async fn login(
@@ -238,14 +256,26 @@ impl SyncClient {
         rng: &mut Rng,
     ) -> Result<R, SyncError> {
         let url = format!("{}{}{}", self.base, API_PREFIX, path);
+        let encoded = body
+            .map(encode_body)
+            .transpose()
+            .map_err(|source| SyncError::Encode {
+                path: path.to_string(),
+                source,
+            })?;
         let mut retry = 0;
         loop {
             let mut request = self.http.request(method.clone(), &url);
             if let Some(token) = &self.token {
                 request = request.bearer_auth(token);
             }
-            if let Some(body) = body {
-                request = request.json(body);
+            if let Some((bytes, gzipped)) = &encoded {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(bytes.clone());
+                if *gzipped {
+                    request = request.header(reqwest::header::CONTENT_ENCODING, "gzip");
+                }
             }
             let last_try = retry + 1 >= self.policy.attempts;
             match request.send().await {
@@ -291,6 +321,20 @@ impl SyncClient {
             retry += 1;
         }
     }
+}
+
+/// Serialises a request body, gzip-compressed when it is long enough to
+/// gain from it. Returns the bytes and whether they are compressed.
+fn encode_body<B: Serialize>(body: &B) -> std::io::Result<(Vec<u8>, bool)> {
+    use std::io::Write;
+
+    let json = serde_json::to_vec(body).map_err(std::io::Error::other)?;
+    if json.len() < COMPRESS_FROM_BYTES {
+        return Ok((json, false));
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&json)?;
+    Ok((encoder.finish()?, true))
 }
 
 async fn check_status(
