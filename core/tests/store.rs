@@ -355,6 +355,21 @@ fn outbox_pending_and_acknowledge() {
     assert_eq!(outcome, "correct");
     assert_eq!(*time_spent_ms, MINUTE);
 
+    // The ids are the attempt's UUID and a suffix, which the sync protocol
+    // leaves out on the wire.
+    let EventKind::AttemptStarted { attempt_id, .. } = &pending[0].1.kind else {
+        panic!("first event is the start");
+    };
+    let ids: Vec<&str> = pending.iter().map(|(_, e)| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            format!("{attempt_id}.s"),
+            format!("{attempt_id}.0"),
+            format!("{attempt_id}.f")
+        ]
+    );
+
     assert_eq!(
         outbox::pending(store.connection(), ann, 2)
             .expect("limit")

@@ -83,8 +83,10 @@ fn uuid_v7(ms: i64, rng: &mut Rng) -> String {
     )
 }
 
-/// Builds the events of one question: started, six typed lines, finished.
-/// The question and the lines come from the generator's model solutions.
+/// Builds the events of one question (started, six typed lines, finished)
+/// with the ids the device store gives them: the attempt's UUID v7, a dot
+/// and `s`, the line's index or `f`. The question and the lines come from
+/// the generator's model solutions.
 fn question_events(question_index: u64, rng: &mut Rng, start_ms: i64) -> Vec<Event> {
     let skills = builtin().expect("built-in skills");
     let skill = &skills[(question_index as usize * 7) % skills.len()];
@@ -92,22 +94,22 @@ fn question_events(question_index: u64, rng: &mut Rng, start_ms: i64) -> Vec<Eve
     let question = generate(skill, version, 1000 + question_index).expect("question");
     let attempt_id = uuid_v7(start_ms, rng);
     let mut at_ms = start_ms;
-    let mut next = |kind: EventKind, rng: &mut Rng| {
+    let mut next = |suffix: String, kind: EventKind| {
         at_ms += 15_000;
         Event {
-            id: uuid_v7(at_ms, rng),
+            id: format!("{attempt_id}.{suffix}"),
             at_ms,
             kind,
         }
     };
     let mut events = vec![next(
+        "s".into(),
         EventKind::AttemptStarted {
             attempt_id: attempt_id.clone(),
             question_id: question.id.to_string(),
             question_text: format!("{} {}", question.text, question.start),
             assignment_id: None,
         },
-        rng,
     )];
     for index in 0..6u32 {
         let input = question
@@ -116,6 +118,7 @@ fn question_events(question_index: u64, rng: &mut Rng, start_ms: i64) -> Vec<Eve
             .cloned()
             .unwrap_or_else(|| question.answer.clone());
         events.push(next(
+            index.to_string(),
             EventKind::LineTyped {
                 attempt_id: attempt_id.clone(),
                 index,
@@ -123,16 +126,15 @@ fn question_events(question_index: u64, rng: &mut Rng, start_ms: i64) -> Vec<Eve
                 verdict: "follows".into(),
                 diagnosis: None,
             },
-            rng,
         ));
     }
     events.push(next(
+        "f".into(),
         EventKind::AttemptFinished {
-            attempt_id,
+            attempt_id: attempt_id.clone(),
             outcome: "correct".into(),
             time_spent_ms: 90_000,
         },
-        rng,
     ));
     events
 }
@@ -339,8 +341,10 @@ async fn counting_proxy(upstream: String) -> (String, Arc<AtomicU64>, Arc<Atomic
     (addr, up, down)
 }
 
-/// Pushes one student's day (50 questions, 6 lines each) in the client's batches
-/// of 100 events, through the counting proxy, and prints the bytes.
+/// Pushes one student's day (50 questions, 6 lines each) in the client's
+/// batches (one of 400 events), through the counting proxy, and prints the
+/// bytes. `bytes of JSON` is the size of the events as the outbox stores
+/// them, before the compact wire form and gzip.
 async fn day_of_work(server_addr: &str, token: &str) {
     let (proxy, up, down) = counting_proxy(server_addr.to_string()).await;
     let mut rng = Rng::from_seed(99);

@@ -9,11 +9,12 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use sqlx::Row;
 use stepwise_core::sync::views::{LoginRequest, LoginResponse};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -28,7 +29,7 @@ use crate::{push, views, AppState};
 /// The whole application. `max_body_bytes` bounds a body both as sent
 /// (compressed) and once decompressed.
 pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
-    let v1 = Router::new()
+    let api = Router::new()
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
@@ -46,14 +47,31 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
-        .nest(stepwise_core::sync::protocol::API_PREFIX, v1)
+        .route("/v1/{*rest}", any(version_one_gone))
+        .nest(stepwise_core::sync::protocol::API_PREFIX, api)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(RequestDecompressionLayer::new())
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_FROM_BYTES))),
+        )
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Responses shorter than this go uncompressed: a push's answer is about
+/// 40 bytes, which gzip and its headers would make longer.
+const COMPRESS_FROM_BYTES: u16 = 512;
+
+/// Answers every path of protocol version 1, which this server dropped when
+/// version 2 made push batches compact.
+async fn version_one_gone() -> ApiError {
+    ApiError::Gone(format!(
+        "this server speaks sync protocol version 2 under {}; version 1 is no longer served, so update the app",
+        stepwise_core::sync::protocol::API_PREFIX
+    ))
 }
 
 /// Counts requests and applies the rate limit: per token when the request

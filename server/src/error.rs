@@ -47,6 +47,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A path of a protocol version this server no longer serves.
+    #[error("{0}")]
+    Gone(String),
     #[error("too many requests; wait a moment and try again")]
     RateLimited,
     #[error("internal error; the server log has the details")]
@@ -60,6 +63,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -1,8 +1,10 @@
-//! `POST /v1/events` and `GET /v1/updates`.
+//! `POST /v2/events` and `GET /v2/updates`.
 //!
 //! Events are append-only and keyed by the id the device made: an insert that
-//! meets an existing id changes nothing and the event counts as accepted, so a
-//! device may resend a batch as often as its network makes it. A new event is
+//! meets an existing id changes nothing and the event counts as repeated, so a
+//! device may resend a batch as often as its network makes it. The answer
+//! counts the stored and repeated events and names only the rejected ones;
+//! the whole batch is one transaction, so the counts cover every event. A new event is
 //! also applied to the attempts and lines the teacher views read, in the same
 //! transaction.
 
@@ -16,7 +18,8 @@ use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
 use stepwise_core::generate::{generate_by_id, QuestionId};
 use stepwise_core::sync::protocol::{
-    Assignment, Comment, Event, EventKind, PullResponse, PushRequest, PushResponse, Rejected,
+    decode_batch, Assignment, Comment, Event, EventKind, PullResponse, PushRequest, PushResponse,
+    Rejected,
 };
 
 use crate::auth::{AuthUser, Role};
@@ -36,14 +39,15 @@ pub async fn push(
     Json(request): Json<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     user.require(Role::Student)?;
-    if request.events.len() > MAX_BATCH {
+    let count: usize = request.groups.iter().map(|g| g.events.len()).sum();
+    if count > MAX_BATCH {
         return Err(ApiError::BadRequest(format!(
-            "a push carries at most {MAX_BATCH} events, this one has {}; send them in smaller batches",
-            request.events.len()
+            "a push carries at most {MAX_BATCH} events, this one has {count}; send them in smaller batches"
         )));
     }
+    let events = decode_batch(request)
+        .map_err(|e| ApiError::BadRequest(format!("invalid push batch: {e}")))?;
     let started = Instant::now();
-    let mut accepted = Vec::new();
     let mut rejected = Vec::new();
     let mut lines = Vec::new();
     let (mut stored, mut repeated) = (0u64, 0u64);
@@ -54,7 +58,7 @@ pub async fn push(
     let mut owners: HashMap<String, Option<String>> = HashMap::new();
     // Attempts whose start was refused: their other events are refused too.
     let mut refused_attempts: Vec<String> = Vec::new();
-    for event in &request.events {
+    for event in &events {
         if let Err(reason) = check_shape(&state, event) {
             if let EventKind::AttemptStarted { attempt_id, .. } = &event.kind {
                 refused_attempts.push(attempt_id.clone());
@@ -119,7 +123,6 @@ pub async fn push(
                 .try_get("student_id")?;
             if owner == user.id {
                 repeated += 1;
-                accepted.push(event.id.clone());
             } else {
                 rejected.push(Rejected {
                     id: event.id.clone(),
@@ -144,7 +147,6 @@ pub async fn push(
             }
             lines.push(line);
         }
-        accepted.push(event.id.clone());
     }
     tx.commit().await?;
     drop(guard);
@@ -165,7 +167,11 @@ pub async fn push(
         started.elapsed().as_micros() as u64,
     );
     tracing::debug!(user = %user.id, stored, repeated, rejected = rejected.len(), "push");
-    Ok(Json(PushResponse { accepted, rejected }))
+    Ok(Json(PushResponse {
+        stored: u32::try_from(stored).unwrap_or(u32::MAX),
+        repeated: u32::try_from(repeated).unwrap_or(u32::MAX),
+        rejected,
+    }))
 }
 
 /// Checks what can be checked without the database.

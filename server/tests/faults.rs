@@ -235,7 +235,7 @@ async fn nothing_lost(backend: Backend) {
     }
     for (i, student) in w.students.iter().enumerate() {
         let work: StudentWork = http()
-            .get(server.url(&format!("/v1/teacher/students/{student}/attempts")))
+            .get(server.url(&format!("/v2/teacher/students/{student}/attempts")))
             .bearer_auth(&teacher)
             .send()
             .await

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use stepwise_core::sync::protocol::{PullResponse, PushRequest, PushResponse};
+use stepwise_core::sync::protocol::{PullResponse, PushResponse};
 use stepwise_core::sync::views::{ClassSummary, ParentReport, StudentWork};
 
 async fn get(server: &Server, token: &str, path: &str) -> (u16, Value) {
@@ -42,7 +42,7 @@ async fn flow(backend: Backend) {
         .id
         .clone();
 
-    let (status, body) = get(&server, &teacher, "/v1/teacher/classes").await;
+    let (status, body) = get(&server, &teacher, "/v2/teacher/classes").await;
     assert_eq!(status, 200);
     assert_eq!(body["classes"][0]["class_id"], w.class.as_str());
 
@@ -50,7 +50,7 @@ async fn flow(backend: Backend) {
     let (status, body) = post(
         &server,
         &teacher,
-        "/v1/teacher/assignments",
+        "/v2/teacher/assignments",
         &json!({ "class_id": w.class, "title": "Two-step equations", "skills": [skill], "questions": 2, "videos": ["v1"], "due_ms": due }),
     )
     .await;
@@ -58,40 +58,46 @@ async fn flow(backend: Backend) {
     assert_eq!(body["students"], 2);
     let assignment = body["assignment_id"].as_str().expect("id").to_string();
 
-    let (status, body) = get(&server, &ana, "/v1/updates?cursor=0").await;
+    let (status, body) = get(&server, &ana, "/v2/updates?cursor=0").await;
     assert_eq!(status, 200);
     let pulled: PullResponse = serde_json::from_value(body).expect("pull response");
     assert_eq!(pulled.assignments.len(), 1);
     assert_eq!(pulled.assignments[0].id, assignment);
     assert_eq!(pulled.assignments[0].due_ms, Some(due));
 
-    // Pushed twice: stored once, accepted both times.
+    // Pushed twice: stored the first time, counted as repeated the second.
     let events = attempt_events("ana1", &question_id(), 3, Some(&assignment));
-    let request = serde_json::to_value(PushRequest {
-        events: events.clone(),
-    })
-    .expect("json");
-    for _ in 0..2 {
-        let (status, body) = post(&server, &ana, "/v1/events", &request).await;
+    let request = batch(&events);
+    for (stored, repeated) in [(events.len(), 0), (0, events.len())] {
+        let (status, body) = post(&server, &ana, "/v2/events", &request).await;
         assert_eq!(status, 200, "{body}");
         let pushed: PushResponse = serde_json::from_value(body).expect("push response");
-        assert_eq!(pushed.accepted.len(), events.len());
+        assert_eq!(pushed.stored as usize, stored);
+        assert_eq!(pushed.repeated as usize, repeated);
         assert!(pushed.rejected.is_empty(), "{:?}", pushed.rejected);
     }
     let bad = attempt_events("ana2", "no.such.skill/1/3", 1, None);
-    let (_, body) = post(&server, &ana, "/v1/events", &json!({ "events": bad })).await;
+    let (_, body) = post(&server, &ana, "/v2/events", &batch(&bad)).await;
     let pushed: PushResponse = serde_json::from_value(body).expect("push response");
     assert_eq!(
         pushed.rejected.len(),
         3,
         "the unknown question and its attempt are refused"
     );
-    assert_eq!(pushed.rejected[0].id, "ana2-start");
+    assert_eq!(pushed.rejected[0].id, "ana2-attempt.s");
+    assert!(
+        pushed.rejected[0]
+            .reason
+            .contains("is not in this server's content pack"),
+        "{}",
+        pushed.rejected[0].reason
+    );
+    assert_eq!(pushed.stored, 0);
 
     let (status, body) = get(
         &server,
         &teacher,
-        &format!("/v1/teacher/students/{}/attempts", w.students[0]),
+        &format!("/v2/teacher/students/{}/attempts", w.students[0]),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -110,7 +116,7 @@ async fn flow(backend: Backend) {
     let (status, body) = get(
         &server,
         &teacher,
-        &format!("/v1/teacher/classes/{}/summary", w.class),
+        &format!("/v2/teacher/classes/{}/summary", w.class),
     )
     .await;
     assert_eq!(status, 200);
@@ -129,7 +135,7 @@ async fn flow(backend: Backend) {
     let (status, body) = post(
         &server,
         &teacher,
-        "/v1/teacher/comments",
+        "/v2/teacher/comments",
         &json!({ "attempt_id": "ana1-attempt", "line_index": 1, "text": "Check the sign when you subtract 5." }),
     )
     .await;
@@ -137,7 +143,7 @@ async fn flow(backend: Backend) {
     let (_, body) = get(
         &server,
         &ana,
-        &format!("/v1/updates?cursor={}", pulled.cursor),
+        &format!("/v2/updates?cursor={}", pulled.cursor),
     )
     .await;
     let pulled: PullResponse = serde_json::from_value(body).expect("pull response");
@@ -151,7 +157,7 @@ async fn flow(backend: Backend) {
     let (status, body) = post(
         &server,
         &parent,
-        "/v1/parent/link",
+        "/v2/parent/link",
         &json!({ "code": w.link_code }),
     )
     .await;
@@ -159,7 +165,7 @@ async fn flow(backend: Backend) {
     let (status, _) = post(
         &server,
         &parent,
-        "/v1/parent/link",
+        "/v2/parent/link",
         &json!({ "code": w.link_code }),
     )
     .await;
@@ -167,7 +173,7 @@ async fn flow(backend: Backend) {
     let (status, body) = get(
         &server,
         &parent,
-        &format!("/v1/parent/children/{}/report", w.students[0]),
+        &format!("/v2/parent/children/{}/report", w.students[0]),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -201,9 +207,9 @@ async fn flow(backend: Backend) {
     );
 
     // Logout revokes the token.
-    let (status, _) = post(&server, &ana, "/v1/logout", &json!({})).await;
+    let (status, _) = post(&server, &ana, "/v2/logout", &json!({})).await;
     assert_eq!(status, 200);
-    let (status, _) = get(&server, &ana, "/v1/me").await;
+    let (status, _) = get(&server, &ana, "/v2/me").await;
     assert_eq!(status, 401);
 
     // A graceful restart keeps everything.
@@ -212,7 +218,7 @@ async fn flow(backend: Backend) {
     let (status, body) = get(
         &server,
         &teacher,
-        &format!("/v1/teacher/students/{}/attempts", w.students[0]),
+        &format!("/v2/teacher/students/{}/attempts", w.students[0]),
     )
     .await;
     assert_eq!(status, 200);
@@ -236,26 +242,26 @@ async fn flow_on_postgres() {
 async fn oversized_and_compressed_bodies() {
     let dir = temp_dir();
     let backend = Backend::Sqlite(path(dir.path()));
-    world(&backend);
+    let w = world(&backend);
     let server = Server::start_with(&backend, &["--max-body-bytes", "4096"]);
     let ana = login(&server, "ana").await;
 
-    let big = json!({ "events": attempt_events("big", &question_id(), 200, None) });
-    let (status, _) = post(&server, &ana, "/v1/events", &big).await;
+    let big = batch(&attempt_events("big", &question_id(), 200, None));
+    let (status, _) = post(&server, &ana, "/v2/events", &big).await;
     assert_eq!(status, 413, "a body over the limit is refused");
 
-    // A gzip body is read; the response comes back compressed.
+    // A gzip body is read, and its short answer comes back as plain JSON.
     let small =
-        serde_json::to_vec(&json!({ "events": attempt_events("gz", &question_id(), 2, None) }))
-            .expect("json");
+        serde_json::to_vec(&batch(&attempt_events("gz", &question_id(), 40, None))).expect("json");
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut encoder, &small).expect("gzip");
     let gz = encoder.finish().expect("gzip");
-    let response = reqwest::Client::builder()
+    let plain_client = reqwest::Client::builder()
         .no_gzip()
         .build()
-        .expect("client")
-        .post(server.url("/v1/events"))
+        .expect("client");
+    let response = plain_client
+        .post(server.url("/v2/events"))
         .bearer_auth(&ana)
         .header("content-type", "application/json")
         .header("content-encoding", "gzip")
@@ -265,11 +271,40 @@ async fn oversized_and_compressed_bodies() {
         .await
         .expect("push");
     assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("content-encoding"), None);
+    let pushed: PushResponse = response.json().await.expect("push response");
+    assert_eq!(pushed.stored, 42);
+
+    // A long response (the 40 lines just pushed) comes back compressed.
+    let teacher = login(&server, "ms.lee").await;
+    let response = plain_client
+        .get(server.url(&format!("/v2/teacher/students/{}/attempts", w.students[0])))
+        .bearer_auth(&teacher)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("teacher view");
+    assert_eq!(response.status(), 200);
     assert_eq!(
         response
             .headers()
             .get("content-encoding")
             .map(|v| v.to_str().ok()),
         Some(Some("gzip"))
+    );
+
+    // Protocol version 1 is gone, with a message that says what to do.
+    let response = plain_client
+        .post(server.url("/v1/events"))
+        .bearer_auth(&ana)
+        .json(&json!({ "events": [] }))
+        .send()
+        .await
+        .expect("version 1 push");
+    assert_eq!(response.status(), 410);
+    let body: Value = response.json().await.expect("error body");
+    assert!(
+        body["error"].as_str().is_some_and(|e| e.contains("/v2")),
+        "{body}"
     );
 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::StreamExt;
-use serde_json::json;
 
 async fn watch_line(backend: Backend, copies: usize) {
     let w = world(&backend);
@@ -23,7 +22,7 @@ async fn watch_line(backend: Backend, copies: usize) {
     let ana = login(push_to, "ana").await;
 
     let response = http()
-        .get(teacher_server.url(&format!("/v1/teacher/students/{}/live", w.students[0])))
+        .get(teacher_server.url(&format!("/v2/teacher/students/{}/live", w.students[0])))
         .bearer_auth(&teacher)
         .send()
         .await
@@ -44,18 +43,18 @@ async fn watch_line(backend: Backend, copies: usize) {
     let ben = login(push_to, "ben").await;
     let ben_events = attempt_events("ben-live", &question_id(), 1, None);
     http()
-        .post(push_to.url("/v1/events"))
+        .post(push_to.url("/v2/events"))
         .bearer_auth(&ben)
-        .json(&json!({ "events": ben_events }))
+        .json(&batch(&ben_events))
         .send()
         .await
         .expect("push");
 
     let events = attempt_events("ana-live", &question_id(), 1, None);
     let pushed = http()
-        .post(push_to.url("/v1/events"))
+        .post(push_to.url("/v2/events"))
         .bearer_auth(&ana)
-        .json(&json!({ "events": events }))
+        .json(&batch(&events))
         .send()
         .await
         .expect("push");

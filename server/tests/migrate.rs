@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use serde_json::json;
 use stepwise_server::auth;
 use stepwise_server::db::{Db, LATEST_VERSION};
 
@@ -46,9 +45,9 @@ async fn from_version_one(backend: Backend) {
     let server = Server::start(&backend);
     let token = login(&server, "olga").await;
     let response = http()
-        .post(server.url("/v1/events"))
+        .post(server.url("/v2/events"))
         .bearer_auth(&token)
-        .json(&json!({ "events": attempt_events("olga", &question_id(), 1, None) }))
+        .json(&batch(&attempt_events("olga", &question_id(), 1, None)))
         .send()
         .await
         .expect("push");

@@ -141,9 +141,10 @@ fn insert(
         ],
     )?;
     let id = AttemptId(tx.last_insert_rowid());
-    outbox::push(
+    outbox::push_with_id(
         tx,
         profile,
+        start_event_id(&uuid),
         attempt.started_at_ms,
         started_event(&uuid, attempt),
     )?;
@@ -180,9 +181,10 @@ pub fn add_line(
             line.typed_at_ms
         ],
     )?;
-    outbox::push(
+    outbox::push_with_id(
         tx,
         profile,
+        line_event_id(&uuid, position),
         line.typed_at_ms,
         line_event(&uuid, position, line),
     )?;
@@ -253,7 +255,18 @@ pub fn finish(
         super::assignments::update_state(tx, profile, assignment)?;
     }
     let kind = finished_event(&summary.uuid, status, final_verdict, spent_ms);
-    outbox::push(tx, profile, finished_at_ms, kind)?;
+    if summary.finished_at_ms.is_none() {
+        outbox::push_with_id(
+            tx,
+            profile,
+            end_event_id(&summary.uuid),
+            finished_at_ms,
+            kind,
+        )?;
+    } else {
+        // Finished before: a random id, so the server keeps both ends.
+        outbox::push(tx, profile, finished_at_ms, kind)?;
+    }
     tracing::trace!(
         profile = profile.0,
         attempt = attempt.0,
@@ -399,6 +412,24 @@ fn attempt_uuid(
     )
     .optional()?
     .ok_or(StoreError::AttemptNotFound(attempt.0))
+}
+
+/// The ids of an attempt's start, lines and end: the attempt's UUID, a dot
+/// and the suffix the sync protocol leaves out on the wire
+/// ([`crate::sync::protocol::default_suffix`]). Each is unique because an
+/// attempt starts once, its lines only ever append (so an index is never
+/// reused) and a second end gets a random id.
+fn start_event_id(uuid: &str) -> String {
+    format!("{uuid}.s")
+}
+
+/// `position` is the stored 1-based position, as in [`line_event`].
+fn line_event_id(uuid: &str, position: u32) -> String {
+    format!("{uuid}.{}", position.saturating_sub(1))
+}
+
+fn end_event_id(uuid: &str) -> String {
+    format!("{uuid}.f")
 }
 
 fn started_event(uuid: &str, attempt: &NewAttempt) -> EventKind {

@@ -9,13 +9,13 @@
 //! - [`pending`]`(conn, profile, limit)` returns the oldest waiting events of
 //!   one profile as `(seq, Event)`, in the order they were written; `seq` is
 //!   the local order and never reused;
-//! - [`acknowledge`]`(tx, profile, ids)` deletes the events whose ids the
-//!   server listed in `PushResponse::accepted` (and those it rejected for
-//!   good, once the client has reported them). Ids it does not hold are
-//!   ignored, so acknowledging twice is harmless.
+//! - [`acknowledge`]`(tx, profile, ids)` deletes the events with these ids.
+//!   Ids it does not hold are ignored, so acknowledging twice is harmless.
 //!
 //! [`ProfileOutbox`] wraps both for the sync client's `Outbox` trait, which
-//! acknowledges by `seq` ([`acknowledge_seqs`]).
+//! acknowledges by `seq` ([`acknowledge_seqs`]): the client deletes a batch
+//! once the server's answer counts every event of it as stored, repeated
+//! or rejected for good.
 //!
 //! An event stays until it is acknowledged: a push that fails or times out
 //! leaves it to be sent again, and the server stores it once by its id.
@@ -42,6 +42,20 @@ pub fn push(
     };
     push_event(tx, profile, &event)?;
     Ok(event.id)
+}
+
+/// Queues an event of `profile` with the id the caller made, such as the
+/// `{attempt}.{suffix}` ids of an attempt's events, which the sync protocol
+/// leaves out on the wire. The id must be new: the outbox and the server
+/// both key events by it.
+pub fn push_with_id(
+    tx: &Transaction,
+    profile: ProfileId,
+    id: String,
+    at_ms: i64,
+    kind: EventKind,
+) -> Result<(), StoreError> {
+    push_event(tx, profile, &Event { id, at_ms, kind })
 }
 
 /// Queues an event whose id the caller made.

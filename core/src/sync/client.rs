@@ -1,10 +1,10 @@
 //! The device's sync client: pushes the outbox, pulls updates, and reaches
 //! the teacher's and parent's views. reqwest with rustls on tokio.
 //!
-//! A push takes a batch from the [`Outbox`], sends it, and acknowledges to
-//! the outbox only the events the server named in its answer, so an event
-//! leaves the device only once the server holds it (or refused it for
-//! good). A request that fails on the way (no network, a cut connection, a
+//! A push takes a batch from the [`Outbox`], sends it, and acknowledges the
+//! batch to the outbox only when the server's response accounts for every
+//! event in it, so an event leaves the device only once the server holds
+//! it (or refused it for good). A request that fails on the way (no network, a cut connection, a
 //! 5xx, a 429) is retried after [`RetryPolicy::delay`].
 
 use std::time::Duration;
@@ -14,12 +14,13 @@ use serde::Serialize;
 
 use super::backoff::RetryPolicy;
 use super::outbox::Outbox;
-use super::protocol::{PullResponse, PushRequest, PushResponse, Rejected, API_PREFIX};
+use super::protocol::{encode_batch, Event, PullResponse, PushResponse, Rejected, API_PREFIX};
 use super::views::{LoginRequest, LoginResponse};
 use crate::generate::rng::Rng;
 
-/// Events sent in one push.
-pub const PUSH_BATCH: usize = 100;
+/// Events sent in one push: a whole day's work (about 400 events) goes in
+/// one request. The server takes at most 500.
+pub const PUSH_BATCH: usize = 500;
 
 /// Request bodies at least this long are sent gzip-compressed. Smaller ones
 /// would gain less than the gzip header costs.
@@ -51,6 +52,13 @@ pub enum SyncError {
     Outbox(Box<dyn std::error::Error + Send + Sync>),
     #[error("cannot build the HTTP client: {0}")]
     Client(reqwest::Error),
+    #[error("the server responded to a push of {sent} events with {stored} stored, {repeated} repeated and {rejected} rejected (or named an event not sent); the events stay in the outbox, and a server of another protocol version would explain it")]
+    BadAnswer {
+        sent: usize,
+        stored: u32,
+        repeated: u32,
+        rejected: usize,
+    },
     #[error("failed to encode the request to {path}: {source}")]
     Encode {
         path: String,
@@ -62,7 +70,13 @@ pub enum SyncError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PushReport {
     pub sent: usize,
+    /// Events deleted from the outbox: stored, repeated or rejected.
     pub acknowledged: usize,
+    /// Events the server stored for the first time.
+    pub stored: usize,
+    /// Events the server already stored from an earlier push whose
+    /// response did not arrive.
+    pub repeated: usize,
     pub rejected: Vec<Rejected>,
 }
 
@@ -132,7 +146,7 @@ impl SyncClient {
     }
 
     /// Pushes every pending event, batch by batch, acknowledging each batch
-    /// to the outbox as the server answers it.
+    /// to the outbox once the server's response accounts for all of its events.
     pub async fn push_outbox<O: Outbox>(
         &self,
         outbox: &O,
@@ -146,35 +160,29 @@ impl SyncClient {
             if batch.is_empty() {
                 return Ok(report);
             }
-            let request = PushRequest {
-                events: batch.iter().map(|(_, event)| event.clone()).collect(),
-            };
+            let events: Vec<Event> = batch.iter().map(|(_, event)| event.clone()).collect();
+            let request = encode_batch(&events);
             let response: PushResponse = self
                 .send(reqwest::Method::POST, "/events", Some(&request), rng)
                 .await?;
-            let answered: Vec<i64> = batch
-                .iter()
-                .filter(|(_, event)| {
-                    response.accepted.contains(&event.id)
-                        || response.rejected.iter().any(|r| r.id == event.id)
-                })
-                .map(|(seq, _)| *seq)
-                .collect();
+            check_answer(&events, &response)?;
+            // The response accounts for every event of the batch: each is
+            // stored or rejected for good, so none is needed any more.
+            let seqs: Vec<i64> = batch.iter().map(|(seq, _)| *seq).collect();
             outbox
-                .acknowledge(&answered)
+                .acknowledge(&seqs)
                 .map_err(|e| SyncError::Outbox(Box::new(e)))?;
             report.sent += batch.len();
-            report.acknowledged += answered.len();
+            report.acknowledged += batch.len();
+            report.stored += response.stored as usize;
+            report.repeated += response.repeated as usize;
             report.rejected.extend(response.rejected);
             tracing::debug!(
                 sent = batch.len(),
-                acknowledged = answered.len(),
+                stored = response.stored,
+                repeated = response.repeated,
                 "pushed a batch"
             );
-            if answered.is_empty() {
-                // The server answered but named none of them: stop rather than loop.
-                return Ok(report);
-            }
         }
     }
 
@@ -323,6 +331,26 @@ impl SyncClient {
     }
 }
 
+/// Checks that a push response accounts for every event of the batch, so
+/// the batch may leave the outbox.
+fn check_answer(events: &[Event], response: &PushResponse) -> Result<(), SyncError> {
+    let answered =
+        u64::from(response.stored) + u64::from(response.repeated) + response.rejected.len() as u64;
+    let unknown = response
+        .rejected
+        .iter()
+        .find(|r| !events.iter().any(|e| e.id == r.id));
+    if answered != events.len() as u64 || unknown.is_some() {
+        return Err(SyncError::BadAnswer {
+            sent: events.len(),
+            stored: response.stored,
+            repeated: response.repeated,
+            rejected: response.rejected.len(),
+        });
+    }
+    Ok(())
+}
+
 /// Serialises a request body, gzip-compressed when it is long enough to
 /// gain from it. Returns the bytes and whether they are compressed.
 fn encode_body<B: Serialize>(body: &B) -> std::io::Result<(Vec<u8>, bool)> {
@@ -332,7 +360,7 @@ fn encode_body<B: Serialize>(body: &B) -> std::io::Result<(Vec<u8>, bool)> {
     if json.len() < COMPRESS_FROM_BYTES {
         return Ok((json, false));
     }
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&json)?;
     Ok((encoder.finish()?, true))
 }
@@ -365,7 +393,7 @@ async fn check_status(
 mod tests {
     use super::*;
     use crate::sync::outbox::memory::MemoryOutbox;
-    use crate::sync::protocol::{Event, EventKind};
+    use crate::sync::protocol::EventKind;
 
     fn event(n: i64) -> (i64, Event) {
         let event = Event {
@@ -407,5 +435,26 @@ mod tests {
             "{error}"
         );
         assert_eq!(outbox.pending(10).expect("pending").len(), 3);
+    }
+
+    #[test]
+    fn response_must_cover_whole_batch() {
+        let events: Vec<Event> = (1..=3).map(|n| event(n).1).collect();
+        let answer = |stored, repeated, rejected: &[&str]| PushResponse {
+            stored,
+            repeated,
+            rejected: rejected
+                .iter()
+                .map(|id| Rejected {
+                    id: id.to_string(),
+                    reason: "test".into(),
+                })
+                .collect(),
+        };
+        assert!(check_answer(&events, &answer(2, 0, &["e3"])).is_ok());
+        assert!(check_answer(&events, &answer(0, 3, &[])).is_ok());
+        assert!(check_answer(&events, &answer(2, 0, &[])).is_err());
+        assert!(check_answer(&events, &answer(4, 0, &[])).is_err());
+        assert!(check_answer(&events, &answer(2, 0, &["e9"])).is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `POST /v1/login`.
+/// `POST /v2/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub username: String,
@@ -21,7 +21,7 @@ pub struct LoginResponse {
     pub name: String,
 }
 
-/// `POST /v1/teacher/assignments`: work for a whole class or for some of its students.
+/// `POST /v2/teacher/assignments`: work for a whole class or for some of its students.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignRequest {
     pub class_id: String,
@@ -42,7 +42,7 @@ pub struct AssignResponse {
     pub students: u32,
 }
 
-/// `GET /v1/teacher/classes/{id}/summary`.
+/// `GET /v2/teacher/classes/{id}/summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassSummary {
     pub class_id: String,
@@ -68,7 +68,7 @@ pub struct MistakeCount {
     pub count: u32,
 }
 
-/// `GET /v1/teacher/students/{id}/attempts`: every attempt with its lines.
+/// `GET /v2/teacher/students/{id}/attempts`: every attempt with its lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudentWork {
     pub student_id: String,
@@ -97,7 +97,7 @@ pub struct LineView {
     pub at_ms: i64,
 }
 
-/// `GET /v1/teacher/students/{id}/live`: one stored line, as the `data` of
+/// `GET /v2/teacher/students/{id}/live`: one stored line, as the `data` of
 /// a server-sent event named `line`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveLine {
@@ -110,7 +110,7 @@ pub struct LiveLine {
     pub at_ms: i64,
 }
 
-/// `POST /v1/teacher/comments`: a comment on one line of an attempt.
+/// `POST /v2/teacher/comments`: a comment on one line of an attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentRequest {
     pub attempt_id: String,
@@ -118,7 +118,7 @@ pub struct CommentRequest {
     pub text: String,
 }
 
-/// `POST /v1/parent/link`: a parent redeems the code the school gave.
+/// `POST /v2/parent/link`: a parent redeems the code the school gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRequest {
     pub code: String,
@@ -130,7 +130,7 @@ pub struct LinkResponse {
     pub name: String,
 }
 
-/// `GET /v1/parent/children/{id}/report`.
+/// `GET /v2/parent/children/{id}/report`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParentReport {
     pub student_id: String,

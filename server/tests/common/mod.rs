@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
-use stepwise_core::sync::protocol::{Event, EventKind};
+use stepwise_core::sync::protocol::{encode_batch, Event, EventKind};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_stepwise-server");
 
@@ -297,7 +297,7 @@ pub fn http() -> reqwest::Client {
 
 pub async fn login(server: &Server, username: &str) -> String {
     let response = http()
-        .post(server.url("/v1/login"))
+        .post(server.url("/v2/login"))
         .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
         .send()
         .await
@@ -307,7 +307,13 @@ pub async fn login(server: &Server, username: &str) -> String {
     body["token"].as_str().expect("token").to_string()
 }
 
-/// The events of one attempt at a real built-in question, `lines` lines long.
+/// A push request body for `events`, in the protocol's compact form.
+pub fn batch(events: &[Event]) -> Value {
+    serde_json::to_value(encode_batch(events)).expect("a batch serialises")
+}
+
+/// The events of one attempt at a real built-in question, `lines` lines
+/// long, with ids made from the attempt id as the device store makes them.
 pub fn attempt_events(
     prefix: &str,
     question_id: &str,
@@ -316,7 +322,7 @@ pub fn attempt_events(
 ) -> Vec<Event> {
     let attempt_id = format!("{prefix}-attempt");
     let mut events = vec![Event {
-        id: format!("{prefix}-start"),
+        id: format!("{attempt_id}.s"),
         at_ms: 1_700_000_000_000,
         kind: EventKind::AttemptStarted {
             attempt_id: attempt_id.clone(),
@@ -328,7 +334,7 @@ pub fn attempt_events(
     for index in 0..lines {
         let wrong = index == 1;
         events.push(Event {
-            id: format!("{prefix}-line{index}"),
+            id: format!("{attempt_id}.{index}"),
             at_ms: 1_700_000_000_000 + i64::from(index) * 1000 + 1000,
             kind: EventKind::LineTyped {
                 attempt_id: attempt_id.clone(),
@@ -344,7 +350,7 @@ pub fn attempt_events(
         });
     }
     events.push(Event {
-        id: format!("{prefix}-end"),
+        id: format!("{attempt_id}.f"),
         at_ms: 1_700_000_100_000,
         kind: EventKind::AttemptFinished {
             attempt_id,
