@@ -114,17 +114,24 @@ pub fn progress(context: &Context, out: &mut dyn Write) -> Result<Outcome, Stude
             out,
             "No attempts yet: try `stepwise practice` or `stepwise next`."
         )?;
-    } else {
+    }
+    let width = list
+        .iter()
+        .map(|skill| skill.skill_id.len())
+        .max()
+        .unwrap_or(0)
+        .max("skill".len());
+    if !list.is_empty() {
         writeln!(
             out,
-            "{:<24} {:>7} {:>8} {:>7} {:>6} {:>5} {:>8}",
+            "{:<width$} {:>7} {:>8} {:>7} {:>6} {:>5} {:>8}",
             "skill", "mastery", "attempts", "correct", "streak", "best", "time"
         )?;
     }
     for skill in &list {
         writeln!(
             out,
-            "{:<24} {:>6.0}% {:>8} {:>7} {:>6} {:>5} {:>8}",
+            "{:<width$} {:>6.0}% {:>8} {:>7} {:>6} {:>5} {:>8}",
             skill.skill_id,
             skill.mastery * 100.0,
             skill.attempts,
