@@ -181,8 +181,11 @@ fn assign(client: &SyncClient, args: &AssignArgs, out: &mut dyn Write) -> Result
     }
     writeln!(
         out,
-        "Set \"{}\" to {} students [{}].",
-        args.title, response.students, response.assignment_id
+        "Set \"{}\" to {} student{} [{}].",
+        args.title,
+        response.students,
+        if response.students == 1 { "" } else { "s" },
+        response.assignment_id
     )?;
     Ok(())
 }
