@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 use stepwise_core::check::{check_working, FinalVerdict};
+use stepwise_core::generate::order::learning_order;
 use stepwise_core::generate::{self, QuestionId};
 use stepwise_core::store::attempts::{self, AttemptStatus, NewAttempt, StoredLine};
 use stepwise_core::store::progress::{self, NextReason};
@@ -166,7 +167,7 @@ pub fn next(
 ) -> Result<Outcome, StudentError> {
     let (store, profile) = context.open_profile()?;
     let skills = builtin_skills()?;
-    let known: Vec<&str> = skills.iter().map(|skill| skill.id.as_str()).collect();
+    let known = learning_order(&skills);
     let items = progress::next(store.connection(), profile, now_ms(), &known, args.limit)?;
     for item in items {
         let why = match item.reason {
