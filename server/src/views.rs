@@ -512,9 +512,7 @@ pub async fn parent_report(
 
     let now = now_ms();
     let work = sqlx::query(
-        "SELECT a.id, a.title, a.due_ms, a.questions, a.skills, \
-         CAST((SELECT COUNT(*) FROM attempts x WHERE x.assignment_id = a.id AND x.student_id = $1 \
-               AND x.finished_ms IS NOT NULL) AS BIGINT) AS done \
+        "SELECT a.id, a.title, a.due_ms, a.questions, a.skills \
          FROM assignment_targets t JOIN assignments a ON a.id = t.assignment_id \
          WHERE t.student_id = $1 AND a.cancelled = 0 ORDER BY a.due_ms, a.created_ms",
     )
@@ -525,10 +523,31 @@ pub async fn parent_report(
     for row in &work {
         let skills: Vec<String> = serde_json::from_str(&row.try_get::<String, _>("skills")?)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let questions = count(row, "questions")?.saturating_mul(skills.len() as u32);
-        let done = count(row, "done")?.min(questions);
+        let per_skill = count(row, "questions")?;
+        let questions = per_skill.saturating_mul(skills.len() as u32);
+        let assignment_id: String = row.try_get("id")?;
+        // As on the device, a question counts toward the work when it was
+        // answered correctly, up to the number set for each skill.
+        let correct: Vec<String> = sqlx::query_scalar(
+            "SELECT question_id FROM attempts \
+             WHERE assignment_id = $1 AND student_id = $2 AND outcome = 'correct'",
+        )
+        .bind(&assignment_id)
+        .bind(&student_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+        let done = skills
+            .iter()
+            .map(|skill| {
+                let answered = correct
+                    .iter()
+                    .filter(|id| id.split('/').next() == Some(skill.as_str()))
+                    .count();
+                u32::try_from(answered).unwrap_or(u32::MAX).min(per_skill)
+            })
+            .sum();
         let status = WorkStatus {
-            assignment_id: row.try_get("id")?,
+            assignment_id,
             title: row.try_get("title")?,
             due_ms: row.try_get("due_ms")?,
             questions,
