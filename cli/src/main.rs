@@ -78,7 +78,7 @@ enum Command {
     /// Sign out: revoke the token and forget it.
     Logout(sync_cmd::CommonArgs),
     /// Send your work to the server and fetch work set for you.
-    Sync(sync_cmd::CommonArgs),
+    Sync(sync_cmd::SyncArgs),
     /// Set work, follow a class, watch a student live.
     #[command(subcommand)]
     Teacher(teacher_cmd::TeacherCommand),

@@ -142,10 +142,15 @@ impl Session {
 
     /// Builds a client for this session's server and token.
     pub fn client(&self) -> Result<SyncClient, RemoteError> {
+        self.client_with(RetryPolicy::default())
+    }
+
+    /// Builds a client for this session's server and token that retries as `policy` says.
+    pub fn client_with(&self, policy: RetryPolicy) -> Result<SyncClient, RemoteError> {
         Ok(SyncClient::new(
             &self.server,
             Some(self.token.clone()),
-            RetryPolicy::default(),
+            policy,
         )?)
     }
 }

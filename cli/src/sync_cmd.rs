@@ -50,6 +50,18 @@ pub struct CommonArgs {
     pub json: bool,
 }
 
+/// `stepwise sync`'s options.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// How many times to try each request before giving up. The wait
+    /// before a retry is random, up to 0.2 s at first, doubling each time,
+    /// and at most 30 s.
+    #[arg(long, default_value_t = RetryPolicy::default().attempts, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub tries: u32,
+}
+
 impl CommonArgs {
     pub fn dir(&self) -> Result<PathBuf, RemoteError> {
         session::data_dir(self.data.as_deref())
@@ -175,11 +187,15 @@ pub async fn sync<O: Outbox>(
     Ok(SyncReport { pushed, pulled })
 }
 
-pub fn run_sync(args: &CommonArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
+pub fn run_sync(sync_args: &SyncArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
+    let args = &sync_args.common;
     let dir = args.dir()?;
     let mut session = Session::load(&dir)?;
     session.require("student")?;
-    let client = session.client()?;
+    let client = session.client_with(RetryPolicy {
+        attempts: sync_args.tries,
+        ..RetryPolicy::default()
+    })?;
 
     // The device store's outbox for the profile: what `practice` and
     // `attempt` recorded, written in the same transactions as the work.

@@ -1,30 +1,25 @@
 //! The whole flow through the real `stepwise` and `stepwise-server`
 //! binaries on loopback: the school's administration commands set up a
 //! teacher, a class of two students and a parent; the teacher sets work;
-//! each student, with their own data folder, works questions offline (the
-//! checker's real verdicts), then syncs; the teacher reads the summary and
-//! every line, watches a student live and comments; the parent sees their
-//! own child only.
+//! each student, with their own data folder, receives it on `stepwise
+//! sync`, works questions with `stepwise attempt` while the server is
+//! unreachable, then syncs through a proxy that cuts every response and
+//! syncs again; the teacher reads the summary and every line, watches a
+//! student live and comments; the parent sees their own child only.
 //!
-//! Most of the students' work is pushed through the core's sync client from
-//! an outbox the test fills, to control each event's content and timing;
-//! near the end, one attempt recorded with `stepwise attempt` goes through
-//! the device store's outbox and `stepwise sync` alone.
+//! The students reach the server through [`FaultProxy`], the teacher and
+//! the parent directly.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{mpsc, Mutex};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use stepwise_core::check::check_working;
-use stepwise_core::generate::rng::Rng;
 use stepwise_core::generate::{builtin::builtin, generate};
-use stepwise_core::sync::backoff::RetryPolicy;
-use stepwise_core::sync::client::SyncClient;
-use stepwise_core::sync::outbox::Outbox;
-use stepwise_core::sync::protocol::{Event, EventKind};
 
 const PASSWORD: &str = "a long enough password";
 const SKILL: &str = "alg.linear.solve-both-sides";
@@ -138,13 +133,13 @@ fn json(dir: &Path, args: &[&str]) -> Value {
     })
 }
 
-fn login(dir: &Path, server: &Server, user: &str) -> Value {
+fn login(dir: &Path, url: &str, user: &str) -> Value {
     let output = stepwise(
         dir,
         &[
             "login",
             "--server",
-            &server.url,
+            url,
             "--user",
             user,
             "--password-stdin",
@@ -160,103 +155,120 @@ fn login(dir: &Path, server: &Server, user: &str) -> Value {
     serde_json::from_slice(&output.stdout).expect("login prints JSON")
 }
 
-/// The device's outbox as the store will keep it: events in order,
-/// removed only when acknowledged.
-#[derive(Default)]
-struct TestOutbox(Mutex<Vec<(i64, Event)>>);
+/// What [`FaultProxy`] does with the connections it accepts.
+const PASS: u8 = 0;
+/// Closes each connection at once, as an unreachable server would.
+const DOWN: u8 = 1;
+/// Forwards each request whole but only the first [`CUT_AFTER`] bytes of
+/// the server's response, then closes: the server has done the work, and
+/// the client never hears of it.
+const CUT: u8 = 2;
+const CUT_AFTER: u64 = 20;
 
-impl Outbox for TestOutbox {
-    type Error = std::convert::Infallible;
+/// A TCP proxy on loopback in front of the server, whose behaviour the
+/// test switches between [`PASS`], [`DOWN`] and [`CUT`]. The mode is read
+/// when a connection is accepted, and every `stepwise` run opens new ones.
+struct FaultProxy {
+    url: String,
+    mode: Arc<AtomicU8>,
+}
 
-    fn pending(&self, limit: usize) -> Result<Vec<(i64, Event)>, Self::Error> {
-        let events = self.0.lock().expect("lock");
-        Ok(events.iter().take(limit).cloned().collect())
+impl FaultProxy {
+    fn start(server: &Server) -> FaultProxy {
+        let upstream = server
+            .url
+            .strip_prefix("http://")
+            .expect("an http URL")
+            .to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let mode = Arc::new(AtomicU8::new(PASS));
+        let shared = mode.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let mode = shared.load(Ordering::SeqCst);
+                if mode == DOWN {
+                    drop(client);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                relay(client, server, mode == CUT);
+            }
+        });
+        FaultProxy { url, mode }
     }
 
-    fn acknowledge(&self, seqs: &[i64]) -> Result<(), Self::Error> {
-        self.0
-            .lock()
-            .expect("lock")
-            .retain(|(seq, _)| !seqs.contains(seq));
-        Ok(())
+    fn set(&self, mode: u8) {
+        self.mode.store(mode, Ordering::SeqCst);
     }
 }
 
-/// Records a student's offline work on one question: a slip on the first line, then
-/// the model solution, each line checked by the real checker.
-fn work_offline(student: &str, seed: u64, assignment: &str, outbox: &TestOutbox) {
+/// Copies bytes both ways, one thread for each direction. With `cut`, stops
+/// the server-to-client direction after [`CUT_AFTER`] bytes and closes both
+/// connections.
+fn relay(client: TcpStream, server: TcpStream, cut: bool) {
+    let (mut client_read, mut server_write) = (
+        client.try_clone().expect("clone"),
+        server.try_clone().expect("clone"),
+    );
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut client_read, &mut server_write);
+        let _ = server_write.shutdown(Shutdown::Write);
+    });
+    std::thread::spawn(move || {
+        let (mut server_read, mut client_write) = (server, client);
+        if cut {
+            let _ = std::io::copy(&mut (&mut server_read).take(CUT_AFTER), &mut client_write);
+            let _ = client_write.shutdown(Shutdown::Both);
+            let _ = server_read.shutdown(Shutdown::Both);
+        } else {
+            let _ = std::io::copy(&mut server_read, &mut client_write);
+            let _ = client_write.shutdown(Shutdown::Write);
+        }
+    });
+}
+
+/// Records a student's work on one question of the assignment with
+/// `stepwise attempt`: a slip on the first line, then the model solution.
+/// Returns the lines typed.
+fn record_attempt(dir: &Path, seed: u64, assignment: &str) -> Vec<String> {
     let skills = builtin().expect("built-in skills");
     let skill = skills.iter().find(|s| s.id == SKILL).expect("the skill");
     let version = skill.templates[0].version;
     let question = generate(skill, version, seed).expect("question");
     let mut typed = vec!["x = 123456".to_string()];
     typed.extend(question.solution.iter().cloned());
-    let mut lines = vec![question.start.as_str()];
-    lines.extend(typed.iter().map(String::as_str));
-    let report = check_working(&question.check_task(), &lines);
-
-    let attempt_id = format!("{student}-{seed}");
-    let mut events = vec![EventKind::AttemptStarted {
-        attempt_id: attempt_id.clone(),
-        question_id: question.id.to_string(),
-        question_text: format!("{} {}", question.text, question.start),
-        assignment_id: Some(assignment.to_string()),
-    }];
-    // The report's first line is the question's own.
-    for (index, line) in report.lines.iter().skip(1).enumerate() {
-        events.push(EventKind::LineTyped {
-            attempt_id: attempt_id.clone(),
-            index: index as u32,
-            input: line.input.clone(),
-            verdict: serde_json::to_value(line.verdict)
-                .expect("verdict")
-                .as_str()
-                .expect("a string")
-                .to_string(),
-            diagnosis: line.diagnosis.clone(),
-        });
-    }
-    let outcome = serde_json::to_value(report.final_answer.verdict).expect("final");
-    events.push(EventKind::AttemptFinished {
-        attempt_id,
-        outcome: outcome.as_str().expect("a string").to_string(),
-        time_spent_ms: 90_000,
-    });
-    let mut queue = outbox.0.lock().expect("lock");
-    for kind in events {
-        let seq = queue.last().map_or(1, |(seq, _)| seq + 1);
-        queue.push((
-            seq,
-            Event {
-                id: format!("{student}-{seed}-{seq}"),
-                at_ms: 1_700_000_000_000 + seq * 1000,
-                kind,
-            },
-        ));
-    }
+    let output = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .arg("--data")
+        .arg(dir)
+        .args([
+            "attempt",
+            &question.id.to_string(),
+            "--assignment",
+            assignment,
+            "--json",
+            "--",
+        ])
+        .args(&typed)
+        .env("STEPWISE_LOG", "warn")
+        .output()
+        .expect("run stepwise attempt");
+    assert!(
+        output.status.success(),
+        "stepwise attempt {}: {}",
+        question.id,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let recorded: Value = serde_json::from_slice(&output.stdout).expect("attempt JSON");
+    assert_eq!(recorded["final"]["verdict"], "correct", "{recorded}");
+    typed
 }
 
-/// Pushes the outbox with the token `stepwise login` saved.
-fn push(dir: &Path, outbox: &TestOutbox) -> usize {
-    let session: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("session.json")).expect("session file"),
-    )
-    .expect("session JSON");
-    let client = SyncClient::new(
-        &id(&session, "server"),
-        Some(id(&session, "token")),
-        RetryPolicy::default(),
-    )
-    .expect("client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let report = runtime
-        .block_on(client.push_outbox(outbox, &mut Rng::from_seed(7)))
-        .expect("push");
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
-    report.acknowledged
+/// Runs `stepwise sync --json` with two tries a request; returns its output.
+fn sync_quickly(dir: &Path) -> Output {
+    stepwise(dir, &["sync", "--tries", "2", "--json"], "")
 }
 
 #[test]
@@ -325,12 +337,14 @@ fn cli_whole_flow_on_loopback() {
         "code",
     );
     let server = Server::start(&data);
+    let proxy = FaultProxy::start(&server);
 
-    // Everyone logs in; the token file is the owner's alone.
-    assert_eq!(login(teacher_dir, &server, "ms.lee")["role"], "teacher");
-    assert_eq!(login(ana_dir, &server, "ana")["role"], "student");
-    assert_eq!(login(ben_dir, &server, "ben")["role"], "student");
-    assert_eq!(login(parent_dir, &server, "ana.mum")["role"], "parent");
+    // Everyone logs in, the students through the proxy; the token file is
+    // the owner's alone.
+    assert_eq!(login(teacher_dir, &server.url, "ms.lee")["role"], "teacher");
+    assert_eq!(login(ana_dir, &proxy.url, "ana")["role"], "student");
+    assert_eq!(login(ben_dir, &proxy.url, "ben")["role"], "student");
+    assert_eq!(login(parent_dir, &server.url, "ana.mum")["role"], "parent");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -391,14 +405,37 @@ fn cli_whole_flow_on_loopback() {
         assert!(inbox.contains(&assignment));
     }
 
-    // Offline, each student works two questions; nothing has left the device.
-    let ana_outbox = TestOutbox::default();
-    let ben_outbox = TestOutbox::default();
-    work_offline("ana", 11, &assignment, &ana_outbox);
-    work_offline("ana", 12, &assignment, &ana_outbox);
-    work_offline("ben", 21, &assignment, &ben_outbox);
-    work_offline("ben", 22, &assignment, &ben_outbox);
-    let ana_events = ana_outbox.0.lock().expect("lock").len();
+    // The network goes: each student works two questions with `stepwise
+    // attempt`, and a sync fails without losing anything.
+    proxy.set(DOWN);
+    let mut typed = Vec::new();
+    for (dir, seeds) in [(ana_dir, [11, 12]), (ben_dir, [21, 22])] {
+        for seed in seeds {
+            typed.push(record_attempt(dir, seed, &assignment));
+        }
+        let failed = sync_quickly(dir);
+        assert!(!failed.status.success());
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert!(stderr.contains("cannot reach the server"), "{stderr}");
+    }
+    // Each attempt is its start, its lines and its end.
+    let events =
+        |attempts: &[Vec<String>]| attempts.iter().map(|lines| lines.len() + 2).sum::<usize>();
+    let (ana_events, ben_events) = (events(&typed[..2]), events(&typed[2..]));
+
+    // Ben's sync reaches the server, but every response is cut on the way
+    // back: the server stores his work, and his device keeps it because no
+    // response confirmed it.
+    proxy.set(CUT);
+    let failed = sync_quickly(ben_dir);
+    assert!(!failed.status.success());
+    proxy.set(PASS);
+    let synced = json(ben_dir, &["sync"]);
+    assert_eq!(synced["pushed"]["sent"], ben_events, "{synced}");
+    assert_eq!(synced["pushed"]["acknowledged"], ben_events, "{synced}");
+    assert_eq!(synced["pushed"]["repeated"], ben_events, "{synced}");
+    assert_eq!(synced["pushed"]["stored"], 0, "{synced}");
+    assert_eq!(json(ben_dir, &["sync"])["pushed"]["sent"], 0);
 
     // The teacher watches Ana live: her first line shows within a second
     // of the server taking it.
@@ -434,8 +471,9 @@ fn cli_whole_flow_on_loopback() {
             let _ = lines_tx.send((Instant::now(), line));
         }
     });
-    assert_eq!(push(ana_dir, &ana_outbox), ana_events);
+    let synced = json(ana_dir, &["sync"]);
     let pushed = Instant::now();
+    assert_eq!(synced["pushed"]["stored"], ana_events, "{synced}");
     let (seen, line) = lines_rx
         .recv_timeout(Duration::from_secs(1))
         .expect("the teacher's live view shows a line within a second");
@@ -446,8 +484,6 @@ fn cli_whole_flow_on_loopback() {
     assert_eq!(live["verdict"], "wrong");
     assert!(watch.wait().expect("the watch ends").success());
     reader.join().expect("reader");
-    assert!(ana_outbox.0.lock().expect("lock").is_empty());
-    assert!(push(ben_dir, &ben_outbox) > 0);
 
     // The class summary counts both students' attempts.
     let summary = json(teacher_dir, &["teacher", "summary", "--class", &class]);
@@ -461,17 +497,32 @@ fn cli_whole_flow_on_loopback() {
         assert_eq!(student["correct"], 2, "{student}");
     }
 
-    // Every line with its verdict, as the checker gave it.
+    // Every attempt is on the server exactly once, with every line and
+    // its verdict as the checker gave it.
+    for (student, offline) in [(&ana, &typed[..2]), (&ben, &typed[2..])] {
+        let work = json(teacher_dir, &["teacher", "working", "--student", student]);
+        let attempts = work["attempts"].as_array().expect("attempts");
+        assert_eq!(attempts.len(), 2, "{work}");
+        let mut inputs: Vec<Vec<String>> = attempts
+            .iter()
+            .map(|attempt| {
+                assert_eq!(attempt["outcome"], "correct", "{attempt}");
+                let lines = attempt["lines"].as_array().expect("lines");
+                assert_eq!(lines[0]["verdict"], "wrong");
+                assert_eq!(lines.last().expect("a line")["verdict"], "follows");
+                lines
+                    .iter()
+                    .map(|line| line["input"].as_str().expect("input").to_string())
+                    .collect()
+            })
+            .collect();
+        let mut expected = offline.to_vec();
+        inputs.sort();
+        expected.sort();
+        assert_eq!(inputs, expected);
+    }
     let work = json(teacher_dir, &["teacher", "working", "--student", &ana]);
     let attempts = work["attempts"].as_array().expect("attempts");
-    assert_eq!(attempts.len(), 2);
-    for attempt in attempts {
-        let lines = attempt["lines"].as_array().expect("lines");
-        assert!(lines.len() >= 2);
-        assert_eq!(lines[0]["verdict"], "wrong");
-        assert_eq!(lines.last().expect("a line")["verdict"], "follows");
-        assert_eq!(attempt["outcome"], "correct");
-    }
     let human = stepwise(teacher_dir, &["teacher", "working", "--student", &ana], "");
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
@@ -518,33 +569,7 @@ fn cli_whole_flow_on_loopback() {
     assert_eq!(other.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&other.stdout).contains("ben"));
 
-    // Work recorded by the CLI goes through the device store's outbox: one
-    // attempt of three lines is five events, and the pulled assignment is
-    // kept for `next`.
-    let recorded = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .arg("--data")
-        .arg(ana_dir)
-        .args(["attempt", &format!("{SKILL}/1/7"), "--"])
-        .args(["4x + 5 = 33", "4x = 28", "x = 7"])
-        .output()
-        .expect("run stepwise attempt");
-    assert!(
-        recorded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&recorded.stderr)
-    );
-    let synced = json(ana_dir, &["sync"]);
-    assert_eq!(synced["pushed"]["acknowledged"], 5, "{synced}");
-    assert_eq!(json(ana_dir, &["sync"])["pushed"]["sent"], 0);
-    let summary = json(teacher_dir, &["teacher", "summary", "--class", &class]);
-    let ana_row = summary["classes"][0]["students"]
-        .as_array()
-        .expect("students")
-        .iter()
-        .find(|student| student["student_id"] == ana.as_str())
-        .cloned()
-        .expect("Ana in the summary");
-    assert_eq!(ana_row["attempts"], 3, "{ana_row}");
+    // The pulled assignment is kept for `next`.
     let next = stepwise(ana_dir, &["next"], "");
     let next = String::from_utf8_lossy(&next.stdout);
     assert!(next.contains("assignment \"Equations\""), "{next}");
