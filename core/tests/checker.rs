@@ -347,6 +347,42 @@ fn simultaneous_equations() {
 }
 
 #[test]
+fn nonlinear_simultaneous_equations() {
+    check(
+        "solve for=x,y",
+        &[
+            "x + y = 5, xy = 6",
+            "y = 5 - x",
+            "x(5 - x) = 6",
+            "x^2 - 5x + 6 = 0",
+            "(x - 2)(x - 3) = 0",
+            "x = 2, y = 3 or x = 3, y = 2",
+        ],
+        "S F F F F F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["y = x^2, y = 2x + 3", "x = -1, y = 1 or x = 3, y = 9"],
+        "S F",
+        Correct,
+    );
+    // One of the two solutions is missing.
+    check(
+        "solve for=x,y",
+        &["x + y = 5, xy = 6", "x = 2, y = 3 or x = 4, y = 1"],
+        "S X",
+        Incorrect,
+    );
+    check(
+        "solve for=x,y",
+        &["x + y = 5, xy = 6", "x(5 - x) = 7"],
+        "S X",
+        Incorrect,
+    );
+}
+
+#[test]
 fn rearranging() {
     check(
         "rearrange for=x",

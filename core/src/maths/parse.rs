@@ -552,7 +552,63 @@ impl Parser<'_> {
         })
     }
 
+    /// Whether the bracket at the current token contains a statement, such as
+    /// `(x = 1 or x = 2)`, rather than an expression: a relation sign, `or`,
+    /// `and` or a comma directly inside it.
+    fn bracketed_statement_ahead(&self) -> bool {
+        if !matches!(self.peek(), Some(Tok::Open(_))) {
+            return false;
+        }
+        let mut depth = 0usize;
+        for token in &self.tokens[self.position..] {
+            match token.tok {
+                Tok::Open(_) => depth += 1,
+                Tok::Close(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return false;
+                    }
+                }
+                Tok::Rel(_) | Tok::Or | Tok::And | Tok::Comma if depth == 1 => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// A bracketed statement, which must stand alone between `or`, `and`,
+    /// commas and the line's ends.
+    fn bracketed_statement(&mut self) -> Result<Statement, ParseError> {
+        let column = self.column();
+        self.advance();
+        self.enter()?;
+        let inner = self.statement()?;
+        self.depth -= 1;
+        match self.advance() {
+            Some(Token {
+                tok: Tok::Close(_), ..
+            }) => {}
+            Some(other) => {
+                return Err(error(
+                    other.column,
+                    format!("expected a closing bracket to match the one in column {column}"),
+                ))
+            }
+            None => return Err(error(column, "missing closing bracket")),
+        }
+        match self.peek() {
+            None | Some(Tok::Or | Tok::And | Tok::Comma | Tok::Close(_)) => Ok(inner),
+            Some(_) => Err(error(
+                self.column(),
+                "a bracketed equation or inequality can only be joined to others with 'or', 'and' or a comma",
+            )),
+        }
+    }
+
     fn relation(&mut self) -> Result<Statement, ParseError> {
+        if self.bracketed_statement_ahead() {
+            return self.bracketed_statement();
+        }
         if let Some(Tok::Rel(op)) = self.peek().cloned() {
             self.advance();
             let rest = self.relation()?;
@@ -749,6 +805,62 @@ impl Parser<'_> {
         }
     }
 
+    /// Reads the power in `sin^2 x` or `sin²(x)`, which squares the value
+    /// of the function, as textbooks write it. Only a positive whole number
+    /// is accepted there: `sin^-1 x` would mean the inverse function in some
+    /// books and the reciprocal in others, so it gets an error.
+    fn function_power(&mut self, func: Func) -> Result<Option<Expr>, ParseError> {
+        let column = self.column();
+        let inverse = match func {
+            Func::Sin => "; for the inverse sine, type asin",
+            Func::Cos => "; for the inverse cosine, type acos",
+            Func::Tan => "; for the inverse tangent, type atan",
+            _ => "",
+        };
+        let not_positive = || {
+            error(
+                column,
+                format!(
+                    "only a positive whole-number power can follow {}{inverse}",
+                    func.name()
+                ),
+            )
+        };
+        let exponent = match self.peek().cloned() {
+            Some(Tok::Super(exponent)) => {
+                self.advance();
+                exponent
+            }
+            Some(Tok::Op('^')) => {
+                self.advance();
+                if self.peek() == Some(&Tok::Op('-')) {
+                    return Err(not_positive());
+                }
+                match self.advance() {
+                    Some(Token {
+                        tok: Tok::Num(lit), ..
+                    }) if lit.kind == LiteralKind::Integer => Expr::Num(lit),
+                    _ => {
+                        return Err(error(
+                            column,
+                            format!(
+                                "only a whole-number power can follow {name}, as in {name}^2 x; \
+                                 for another power, put it after the bracket: {name}(x)^n",
+                                name = func.name()
+                            ),
+                        ))
+                    }
+                }
+            }
+            _ => return Ok(None),
+        };
+        let positive = matches!(&exponent, Expr::Num(lit) if lit.kind == LiteralKind::Integer && !lit.value.is_zero());
+        if !positive {
+            return Err(not_positive());
+        }
+        Ok(Some(exponent))
+    }
+
     fn primary(&mut self) -> Result<Expr, ParseError> {
         let column = self.column();
         let Some(token) = self.advance() else {
@@ -791,6 +903,10 @@ impl Parser<'_> {
                 }
             }
             Tok::Func(func) | Tok::Root(func) => {
+                let power = match token.tok {
+                    Tok::Func(_) => self.function_power(func)?,
+                    _ => None,
+                };
                 if self.peek().is_none() {
                     return Err(error(
                         column,
@@ -809,7 +925,10 @@ impl Parser<'_> {
                     _ => self.power()?,
                 };
                 let call = Expr::Call(func, Box::new(argument));
-                Ok(call)
+                Ok(match power {
+                    Some(exponent) => bin(BinOp::Pow, call, exponent, false),
+                    None => call,
+                })
             }
             Tok::Close(c) => Err(error(
                 column,
@@ -917,6 +1036,34 @@ mod tests {
         assert_eq!(parse("6/2(1+2)").expect("reads").notes.len(), 1);
         assert_eq!(parse("7/3x").expect("reads").notes.len(), 1);
         assert!(parse("7x/3").expect("reads").notes.is_empty());
+    }
+
+    #[test]
+    fn function_powers_apply_to_value() {
+        reads("sin^2 x", "sin(x)^2");
+        reads("sin^2(x)", "sin(x)^2");
+        reads("sin²x + cos²x", "sin(x)^2 + cos(x)^2");
+        reads("3cos^3(2x)", "3cos(2x)^3");
+        fails("sin^-1 x", 4, "asin");
+        fails("sin^x y", 4, "whole-number");
+        fails("cos⁰ x", 4, "positive");
+    }
+
+    #[test]
+    fn bracketed_statement_groups() {
+        reads("(x = 1 or x = 2), y = 3", "(x = 1 or x = 2), y = 3");
+        reads(
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+        );
+        reads(
+            "x = 2, y = 3 or x = 3, y = 2",
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+        );
+        reads("(x < 1) or (x > 4)", "x < 1 or x > 4");
+        reads("(x + 1)(x - 2) = 0", "(x + 1)(x - 2) = 0");
+        fails("(x = 1) + 2", 9, "joined");
+        fails("(x = 1 or x = 2", 1, "missing closing");
     }
 
     #[test]
