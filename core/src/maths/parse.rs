@@ -805,27 +805,13 @@ impl Parser<'_> {
         }
     }
 
-    /// Reads the power in `sin^2 x` or `sin²(x)`, which squares the value
-    /// of the function, as textbooks write it. Only a positive whole number
-    /// is accepted there: `sin^-1 x` would mean the inverse function in some
-    /// books and the reciprocal in others, so it gets an error.
-    fn function_power(&mut self, func: Func) -> Result<Option<Expr>, ParseError> {
+    /// Reads a power written straight after a function name. `sin^2 x` and
+    /// `sin²(x)` square the value of the function, as textbooks write it.
+    /// `sin^-1 x` and `sin⁻¹ x` are the inverse sine, as on a UK
+    /// calculator's keys, and likewise for cos and tan. Returns the function
+    /// to call and the power to raise its value to.
+    fn function_power(&mut self, func: Func) -> Result<(Func, Option<Expr>), ParseError> {
         let column = self.column();
-        let inverse = match func {
-            Func::Sin => "; for the inverse sine, type asin",
-            Func::Cos => "; for the inverse cosine, type acos",
-            Func::Tan => "; for the inverse tangent, type atan",
-            _ => "",
-        };
-        let not_positive = || {
-            error(
-                column,
-                format!(
-                    "only a positive whole-number power can follow {}{inverse}",
-                    func.name()
-                ),
-            )
-        };
         let exponent = match self.peek().cloned() {
             Some(Tok::Super(exponent)) => {
                 self.advance();
@@ -833,13 +819,21 @@ impl Parser<'_> {
             }
             Some(Tok::Op('^')) => {
                 self.advance();
-                if self.peek() == Some(&Tok::Op('-')) {
-                    return Err(not_positive());
+                let negative = self.peek() == Some(&Tok::Op('-'));
+                if negative {
+                    self.advance();
                 }
                 match self.advance() {
                     Some(Token {
                         tok: Tok::Num(lit), ..
-                    }) if lit.kind == LiteralKind::Integer => Expr::Num(lit),
+                    }) if lit.kind == LiteralKind::Integer => {
+                        let number = Expr::Num(lit);
+                        if negative {
+                            Expr::Neg(Box::new(number))
+                        } else {
+                            number
+                        }
+                    }
                     _ => {
                         return Err(error(
                             column,
@@ -852,13 +846,32 @@ impl Parser<'_> {
                     }
                 }
             }
-            _ => return Ok(None),
+            _ => return Ok((func, None)),
         };
-        let positive = matches!(&exponent, Expr::Num(lit) if lit.kind == LiteralKind::Integer && !lit.value.is_zero());
-        if !positive {
-            return Err(not_positive());
+        match &exponent {
+            Expr::Num(lit) if !lit.value.is_zero() => Ok((func, Some(exponent))),
+            Expr::Neg(inner) if matches!(inner.as_ref(), Expr::Num(lit) if lit.value.is_one()) => {
+                match func {
+                    Func::Sin => Ok((Func::Asin, None)),
+                    Func::Cos => Ok((Func::Acos, None)),
+                    Func::Tan => Ok((Func::Atan, None)),
+                    _ => Err(error(
+                        column,
+                        format!(
+                            "{name}^-1 is unclear: for 1/{name}(x) type that, with the brackets",
+                            name = func.name()
+                        ),
+                    )),
+                }
+            }
+            _ => Err(error(
+                column,
+                format!(
+                    "only a positive whole-number power, or -1 for sin, cos and tan, can follow {}",
+                    func.name()
+                ),
+            )),
         }
-        Ok(Some(exponent))
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
@@ -903,9 +916,11 @@ impl Parser<'_> {
                 }
             }
             Tok::Func(func) | Tok::Root(func) => {
-                let power = match token.tok {
-                    Tok::Func(_) => self.function_power(func)?,
-                    _ => None,
+                let is_word = matches!(token.tok, Tok::Func(_));
+                let (func, power) = if is_word {
+                    self.function_power(func)?
+                } else {
+                    (func, None)
                 };
                 if self.peek().is_none() {
                     return Err(error(
@@ -913,7 +928,11 @@ impl Parser<'_> {
                         format!("{} needs something after it", func.name()),
                     ));
                 }
-                // With brackets the argument is the bracket; without, one factor: sin x^2 is sin(x^2).
+                // With brackets the argument is the bracket. Without, it is one
+                // factor, such as sin x^2 = sin(x^2), and after a function name
+                // the numbers and letters written next to it too, since sin 2x
+                // means sin(2x) and ln xy means ln(xy). Another function or a
+                // bracket starts a new factor: sin x cos x is sin(x)·cos(x).
                 let argument = match self.peek() {
                     Some(Tok::Open(_)) => {
                         let group = self.primary()?;
@@ -922,7 +941,19 @@ impl Parser<'_> {
                             other => other,
                         }
                     }
-                    _ => self.power()?,
+                    _ => {
+                        let mut argument = self.power()?;
+                        while is_word
+                            && matches!(
+                                self.peek(),
+                                Some(Tok::Num(_) | Tok::Var(_) | Tok::Pi | Tok::E)
+                            )
+                        {
+                            let factor = self.power()?;
+                            argument = bin(BinOp::Mul, argument, factor, true);
+                        }
+                        argument
+                    }
                 };
                 let call = Expr::Call(func, Box::new(argument));
                 Ok(match power {
@@ -1044,9 +1075,22 @@ mod tests {
         reads("sin^2(x)", "sin(x)^2");
         reads("sin²x + cos²x", "sin(x)^2 + cos(x)^2");
         reads("3cos^3(2x)", "3cos(2x)^3");
-        fails("sin^-1 x", 4, "asin");
+        reads("sin^-1 x", "asin(x)");
+        reads("tan⁻¹(1/2)", "atan(1/2)");
+        fails("ln^-1 x", 3, "unclear");
         fails("sin^x y", 4, "whole-number");
         fails("cos⁰ x", 4, "positive");
+    }
+
+    #[test]
+    fn function_argument_without_brackets() {
+        reads("sin 2x", "sin(2x)");
+        reads("ln xy", "ln(xy)");
+        reads("sin x cos x", "sin(x)cos(x)");
+        reads("2sin 3x + 1", "2sin(3x) + 1");
+        reads("sin x^2", "sin(x^2)");
+        reads("cos 2x(x + 1)", "cos(2x)(x + 1)");
+        reads("√2x", "sqrt(2)x");
     }
 
     #[test]
