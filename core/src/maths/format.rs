@@ -190,7 +190,9 @@ pub fn latex_expr(expr: &Expr) -> String {
         Expr::Call(Func::Log10, inner) => {
             format!("\\log_{{10}}\\left({}\\right)", latex_expr(inner))
         }
-        Expr::Call(func, inner) => format!("\\{}\\left({}\\right)", func.name(), latex_expr(inner)),
+        Expr::Call(func, inner) => {
+            format!("{}\\left({}\\right)", latex_name(*func), latex_expr(inner))
+        }
         Expr::PlusMinus {
             lhs: Some(lhs),
             rhs,
@@ -220,6 +222,22 @@ fn strip(expr: &Expr) -> &Expr {
     match expr {
         Expr::Group(inner) => inner,
         other => other,
+    }
+}
+
+/// The LaTeX command for a function: a standard one such as `\\sin` where
+/// LaTeX has it, otherwise `\\operatorname{…}`.
+fn latex_name(func: Func) -> String {
+    match func {
+        Func::Asin => "\\arcsin".into(),
+        Func::Acos => "\\arccos".into(),
+        Func::Atan => "\\arctan".into(),
+        Func::Csc => "\\csc".into(),
+        Func::Sin | Func::Cos | Func::Tan | Func::Sec | Func::Cot => format!("\\{}", func.name()),
+        Func::Sinh | Func::Cosh | Func::Tanh | Func::Ln | Func::Exp => {
+            format!("\\{}", func.name())
+        }
+        _ => format!("\\operatorname{{{}}}", func.name()),
     }
 }
 

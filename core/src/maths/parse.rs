@@ -53,6 +53,9 @@ fn error(column: usize, message: impl Into<String>) -> ParseError {
 
 /// Function names, longest first where one starts another (`cosec`, `cos`).
 const FUNCTIONS: &[(&str, Func)] = &[
+    ("asinh", Func::Asinh),
+    ("acosh", Func::Acosh),
+    ("atanh", Func::Atanh),
     ("cosec", Func::Csc),
     ("arcsin", Func::Asin),
     ("arccos", Func::Acos),
@@ -60,6 +63,9 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("asin", Func::Asin),
     ("acos", Func::Acos),
     ("atan", Func::Atan),
+    ("sinh", Func::Sinh),
+    ("cosh", Func::Cosh),
+    ("tanh", Func::Tanh),
     ("sqrt", Func::Sqrt),
     ("cbrt", Func::Cbrt),
     ("sin", Func::Sin),
@@ -1091,6 +1097,8 @@ mod tests {
         reads("sin x^2", "sin(x^2)");
         reads("cos 2x(x + 1)", "cos(2x)(x + 1)");
         reads("√2x", "sqrt(2)x");
+        reads("sinh xy", "sinh(xy)");
+        reads("asinh x + cosh 2", "asinh(x) + cosh(2)");
     }
 
     #[test]
