@@ -485,3 +485,36 @@ fn hostile_input_never_panics() {
         assert_eq!(report.lines.len(), 2);
     }
 }
+
+#[test]
+fn compound_fractions_not_simplified() {
+    check("simplify", &["1/(1 - 1/x)", "x/(x - 1)"], "S F", Correct);
+    check("simplify", &["x/(x - 1)", "1/(1 - 1/x)"], "S F", Unfinished);
+    check("simplify", &["(x/2)/3", "x/6"], "S F", Correct);
+    check("simplify", &["x/6", "(x/2)/3"], "S F", Unfinished);
+    check("simplify", &["2x/2", "x/1"], "S F", Unfinished);
+}
+
+#[test]
+fn common_number_not_simplified() {
+    check(
+        "simplify",
+        &["(2a + 2b)/(4c + 4d)", "(a + b)/(2c + 2d)"],
+        "S F",
+        Correct,
+    );
+    check(
+        "simplify",
+        &["(a + b)/(2c + 2d)", "(2a + 2b)/(4c + 4d)"],
+        "S F",
+        Unfinished,
+    );
+}
+
+#[test]
+fn hyperbolic_functions_compare() {
+    use stepwise_core::maths::equivalent;
+    assert!(equivalent("tanh(x)", "sinh(x)/cosh(x)").expect("compares"));
+    assert!(equivalent("cosh 2x", "cosh(x)^2 + sinh(x)^2").expect("compares"));
+    assert!(!equivalent("sinh(x)", "cosh(x)").expect("compares"));
+}
