@@ -347,6 +347,42 @@ fn simultaneous_equations() {
 }
 
 #[test]
+fn nonlinear_simultaneous_equations() {
+    check(
+        "solve for=x,y",
+        &[
+            "x + y = 5, xy = 6",
+            "y = 5 - x",
+            "x(5 - x) = 6",
+            "x^2 - 5x + 6 = 0",
+            "(x - 2)(x - 3) = 0",
+            "x = 2, y = 3 or x = 3, y = 2",
+        ],
+        "S F F F F F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["y = x^2, y = 2x + 3", "x = -1, y = 1 or x = 3, y = 9"],
+        "S F",
+        Correct,
+    );
+    // One of the two solutions is missing.
+    check(
+        "solve for=x,y",
+        &["x + y = 5, xy = 6", "x = 2, y = 3 or x = 4, y = 1"],
+        "S X",
+        Incorrect,
+    );
+    check(
+        "solve for=x,y",
+        &["x + y = 5, xy = 6", "x(5 - x) = 7"],
+        "S X",
+        Incorrect,
+    );
+}
+
+#[test]
 fn rearranging() {
     check(
         "rearrange for=x",
@@ -448,4 +484,37 @@ fn hostile_input_never_panics() {
         let report = check_working(&task("simplify"), &[input, "x"]);
         assert_eq!(report.lines.len(), 2);
     }
+}
+
+#[test]
+fn compound_fractions_not_simplified() {
+    check("simplify", &["1/(1 - 1/x)", "x/(x - 1)"], "S F", Correct);
+    check("simplify", &["x/(x - 1)", "1/(1 - 1/x)"], "S F", Unfinished);
+    check("simplify", &["(x/2)/3", "x/6"], "S F", Correct);
+    check("simplify", &["x/6", "(x/2)/3"], "S F", Unfinished);
+    check("simplify", &["2x/2", "x/1"], "S F", Unfinished);
+}
+
+#[test]
+fn common_number_not_simplified() {
+    check(
+        "simplify",
+        &["(2a + 2b)/(4c + 4d)", "(a + b)/(2c + 2d)"],
+        "S F",
+        Correct,
+    );
+    check(
+        "simplify",
+        &["(a + b)/(2c + 2d)", "(2a + 2b)/(4c + 4d)"],
+        "S F",
+        Unfinished,
+    );
+}
+
+#[test]
+fn hyperbolic_functions_compare() {
+    use stepwise_core::maths::equivalent;
+    assert!(equivalent("tanh(x)", "sinh(x)/cosh(x)").expect("compares"));
+    assert!(equivalent("cosh 2x", "cosh(x)^2 + sinh(x)^2").expect("compares"));
+    assert!(!equivalent("sinh(x)", "cosh(x)").expect("compares"));
 }

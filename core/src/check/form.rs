@@ -336,12 +336,81 @@ fn simplified(expr: &Expr, limits: &Limits) -> FormResult {
     if let Some(message) = unfinished_arithmetic(expr) {
         return FormResult::NotYet(message);
     }
+    if let Some(message) = compound_fraction(expr) {
+        return FormResult::NotYet(message);
+    }
     if let Ok(frac) = canonical(expr, limits) {
         if let Some(message) = common_factor_in_fraction(&frac, limits) {
             return FormResult::NotYet(message);
         }
+        if let Some(message) = common_number_in_fraction(&frac) {
+            return FormResult::NotYet(message);
+        }
     }
     FormResult::Done
+}
+
+/// Finds a fraction written inside the top or bottom of another, such as
+/// `1/(1 - 1/x)` or `(x/2)/3`, or a division by 1: neither is simplified.
+fn compound_fraction(expr: &Expr) -> Option<String> {
+    match strip(expr) {
+        Expr::Binary {
+            op: BinOp::Div,
+            lhs,
+            rhs,
+            ..
+        } => {
+            if matches!(strip(rhs), Expr::Num(n) if n.value.is_one()) {
+                return Some("dividing by 1 changes nothing, so leave it out".into());
+            }
+            if contains_division(lhs) || contains_division(rhs) {
+                return Some(
+                    "write it as a single fraction: multiply the top and bottom by the denominators inside them".into(),
+                );
+            }
+            compound_fraction(lhs).or_else(|| compound_fraction(rhs))
+        }
+        Expr::Binary { lhs, rhs, .. } => compound_fraction(lhs).or_else(|| compound_fraction(rhs)),
+        Expr::Neg(inner) | Expr::Group(inner) => compound_fraction(inner),
+        _ => None,
+    }
+}
+
+/// Checks whether a division appears in a sum or product, not counting those
+/// inside functions and powers.
+fn contains_division(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Binary { op: BinOp::Div, .. } => true,
+        Expr::Binary {
+            op: BinOp::Mul | BinOp::Add | BinOp::Sub,
+            lhs,
+            rhs,
+            ..
+        } => contains_division(lhs) || contains_division(rhs),
+        Expr::Neg(inner) => contains_division(inner),
+        _ => false,
+    }
+}
+
+/// Finds a whole number greater than 1 that divides every coefficient of both
+/// the top and the bottom, as 2 does in `(2a + 2b)/(4c + 4d)`.
+fn common_number_in_fraction(frac: &Frac) -> Option<String> {
+    if frac.den.as_constant().is_some() {
+        return None;
+    }
+    let content = |poly: &Poly| -> Option<BigInt> {
+        let mut g = BigInt::zero();
+        for coefficient in poly.terms.values() {
+            let q = coefficient.as_rational()?;
+            if !q.is_integer() {
+                return None;
+            }
+            g = g.gcd(q.numer());
+        }
+        Some(g)
+    };
+    let common = content(&frac.num)?.gcd(&content(&frac.den)?);
+    (common > BigInt::one()).then(|| format!("the top and bottom can both be divided by {common}"))
 }
 
 fn common_factor_in_fraction(frac: &Frac, limits: &Limits) -> Option<String> {

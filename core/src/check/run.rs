@@ -685,7 +685,7 @@ fn final_system_verdict(
         verdict,
         message: message.to_string(),
     };
-    let Some((_, verdict, _)) = last else {
+    let Some((last_line, verdict, _)) = last else {
         return finish(
             FinalVerdict::Unfinished,
             "no working yet: type your first step",
@@ -703,8 +703,21 @@ fn final_system_verdict(
             "the question is not a system of equations",
         );
     };
-    // The answer: the values found, each `letter = number`, taken together.
     let unknowns = unknowns_of(task, system);
+    // A last line that lists whole solutions, such as
+    // `x = 2, y = 3 or x = 3, y = 2`, is taken as the whole answer.
+    if let Line::Statement(listing) = last_line {
+        if lists_solutions(listing, &unknowns) {
+            return match relate(task, question, last_line, limits) {
+                Ok(SetRelation::Equal) => finish(FinalVerdict::Correct, "correct"),
+                _ => finish(
+                    FinalVerdict::Incorrect,
+                    "these are not exactly the solutions of the equations: check that each pair satisfies every equation and that none is missing",
+                ),
+            };
+        }
+    }
+    // The answer: the values found, each `letter = number`, taken together.
     let mut values: Vec<(String, Statement)> = Vec::new();
     for fact in facts.iter().rev() {
         let Line::Statement(statement) = fact else {
@@ -758,6 +771,30 @@ fn final_system_verdict(
             "these values don't satisfy both equations",
         ),
     }
+}
+
+/// Whether a line gives every unknown a number in each of two or more
+/// solutions: `x = 2, y = 3 or x = 3, y = 2`.
+fn lists_solutions(statement: &Statement, unknowns: &[String]) -> bool {
+    let Statement::Or(choices) = statement else {
+        return false;
+    };
+    choices.iter().all(|choice| {
+        let Statement::And(parts) = choice else {
+            return false;
+        };
+        let mut named: Vec<&String> = Vec::new();
+        for part in parts {
+            let Statement::Relation { parts: sides, ops } = part else {
+                return false;
+            };
+            match (&sides[0], ops.as_slice()) {
+                (Expr::Var(name), [RelOp::Eq]) if is_constant(&sides[1]) => named.push(name),
+                _ => return false,
+            }
+        }
+        unknowns.iter().all(|u| named.contains(&u))
+    })
 }
 
 fn is_constant(expr: &Expr) -> bool {

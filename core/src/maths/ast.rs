@@ -59,6 +59,13 @@ pub enum Func {
     Asin,
     Acos,
     Atan,
+    /// Hyperbolic functions and their inverses, which take radians.
+    Sinh,
+    Cosh,
+    Tanh,
+    Asinh,
+    Acosh,
+    Atanh,
     /// Natural logarithm.
     Ln,
     /// Base-10 logarithm, as on a UK calculator's `log` key.
@@ -81,6 +88,12 @@ impl Func {
             Func::Asin => "asin",
             Func::Acos => "acos",
             Func::Atan => "atan",
+            Func::Sinh => "sinh",
+            Func::Cosh => "cosh",
+            Func::Tanh => "tanh",
+            Func::Asinh => "asinh",
+            Func::Acosh => "acosh",
+            Func::Atanh => "atanh",
             Func::Ln => "ln",
             Func::Log10 => "log",
             Func::Exp => "exp",

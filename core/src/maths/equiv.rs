@@ -475,7 +475,7 @@ pub fn statement_vars(statement: &Statement, names: &mut Vec<String>) {
 
 /// A condition with its sides normalised, before choosing the unknown.
 #[derive(Clone, Debug)]
-enum Logic {
+pub(super) enum Logic {
     Rel(Frac, RelOp),
     And(Vec<Logic>),
     Or(Vec<Logic>),
@@ -720,8 +720,7 @@ pub fn compare_statements(
         chosen = letters.iter().map(|a| (*a).clone()).collect();
     }
 
-    let is_system =
-        matches!((&la, &lb), (Logic::And(_), _) | (_, Logic::And(_))) && chosen.len() > 1;
+    let is_system = (has_and(&la) || has_and(&lb)) && chosen.len() > 1;
     let parameters: Vec<Atom> = atoms
         .iter()
         .filter(|a| !chosen.contains(a))
@@ -744,7 +743,12 @@ pub fn compare_statements(
         let sa = substitute(&la, &values, budget)?;
         let sb = substitute(&lb, &values, budget)?;
         let this = if is_system {
-            compare_linear_systems(&sa, &sb, &chosen, budget)?
+            match compare_linear_systems(&sa, &sb, &chosen, budget) {
+                Err(MathsError::Unsupported(_)) if chosen.len() == 2 => {
+                    super::systems::compare_systems(&sa, &sb, &chosen, budget)?
+                }
+                other => other?,
+            }
         } else {
             compare_one_unknown(&sa, &sb, &chosen, budget)?
         };
@@ -754,6 +758,15 @@ pub fn compare_statements(
         }
     }
     Ok(relation)
+}
+
+/// Whether `and` appears anywhere, as in a system of equations.
+fn has_and(logic: &Logic) -> bool {
+    match logic {
+        Logic::Rel(..) => false,
+        Logic::And(_) => true,
+        Logic::Or(parts) => parts.iter().any(has_and),
+    }
 }
 
 fn compare_one_unknown(

@@ -99,19 +99,69 @@ fn relation_symbol(op: RelOp) -> &'static str {
 
 /// Plain text of a whole line.
 pub fn plain(statement: &Statement) -> String {
+    statement_text(statement, &PLAIN)
+}
+
+const PLAIN: Style = Style {
+    expr: plain_expr,
+    relation: relation_symbol,
+    or: " or ",
+    and: ", ",
+    open: "(",
+    close: ")",
+};
+
+/// The writers and separators that one output format uses for a statement.
+struct Style {
+    expr: fn(&Expr) -> String,
+    relation: fn(RelOp) -> &'static str,
+    or: &'static str,
+    and: &'static str,
+    /// Brackets around an `or` or `and` group inside another one.
+    open: &'static str,
+    close: &'static str,
+}
+
+fn statement_text(statement: &Statement, style: &Style) -> String {
     match statement {
-        Statement::Expr(expr) => plain_expr(expr),
+        Statement::Expr(expr) => (style.expr)(expr),
         Statement::Relation { parts, ops } => {
-            let mut text = plain_expr(&parts[0]);
+            let mut text = (style.expr)(&parts[0]);
             for (op, part) in ops.iter().zip(&parts[1..]) {
-                text.push_str(&format!(" {} {}", relation_symbol(*op), plain_expr(part)));
+                text.push_str(&format!(
+                    " {} {}",
+                    (style.relation)(*op),
+                    (style.expr)(part)
+                ));
             }
             text
         }
-        Statement::Continued { op, rest } => format!("{} {}", relation_symbol(*op), plain(rest)),
-        Statement::Or(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(" or "),
-        Statement::And(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(", "),
+        Statement::Continued { op, rest } => {
+            format!("{} {}", (style.relation)(*op), statement_text(rest, style))
+        }
+        Statement::Or(parts) => joined(parts, style.or, style),
+        Statement::And(parts) => joined(parts, style.and, style),
     }
+}
+
+/// Joins the parts of an `or` or `and` group, bracketing nested groups so
+/// that `(x = 1 or x = 2), y = 3` keeps its grouping.
+fn joined(parts: &[Statement], separator: &str, style: &Style) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Statement::Or(_) | Statement::And(_) => {
+                format!(
+                    "{}{}{}",
+                    style.open,
+                    statement_text(part, style),
+                    style.close
+                )
+            }
+            _ => statement_text(part, style),
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 fn latex_at(expr: &Expr, minimum: u8) -> String {
@@ -140,7 +190,9 @@ pub fn latex_expr(expr: &Expr) -> String {
         Expr::Call(Func::Log10, inner) => {
             format!("\\log_{{10}}\\left({}\\right)", latex_expr(inner))
         }
-        Expr::Call(func, inner) => format!("\\{}\\left({}\\right)", func.name(), latex_expr(inner)),
+        Expr::Call(func, inner) => {
+            format!("{}\\left({}\\right)", latex_name(*func), latex_expr(inner))
+        }
         Expr::PlusMinus {
             lhs: Some(lhs),
             rhs,
@@ -173,6 +225,22 @@ fn strip(expr: &Expr) -> &Expr {
     }
 }
 
+/// The LaTeX command for a function: a standard one such as `\\sin` where
+/// LaTeX has it, otherwise `\\operatorname{…}`.
+fn latex_name(func: Func) -> String {
+    match func {
+        Func::Asin => "\\arcsin".into(),
+        Func::Acos => "\\arccos".into(),
+        Func::Atan => "\\arctan".into(),
+        Func::Csc => "\\csc".into(),
+        Func::Sin | Func::Cos | Func::Tan | Func::Sec | Func::Cot => format!("\\{}", func.name()),
+        Func::Sinh | Func::Cosh | Func::Tanh | Func::Ln | Func::Exp => {
+            format!("\\{}", func.name())
+        }
+        _ => format!("\\operatorname{{{}}}", func.name()),
+    }
+}
+
 fn latex_relation(op: RelOp) -> &'static str {
     match op {
         RelOp::Eq => "=",
@@ -185,24 +253,17 @@ fn latex_relation(op: RelOp) -> &'static str {
 }
 
 pub fn latex(statement: &Statement) -> String {
-    match statement {
-        Statement::Expr(expr) => latex_expr(expr),
-        Statement::Relation { parts, ops } => {
-            let mut text = latex_expr(&parts[0]);
-            for (op, part) in ops.iter().zip(&parts[1..]) {
-                text.push_str(&format!(" {} {}", latex_relation(*op), latex_expr(part)));
-            }
-            text
-        }
-        Statement::Continued { op, rest } => format!("{} {}", latex_relation(*op), latex(rest)),
-        Statement::Or(parts) => parts
-            .iter()
-            .map(latex)
-            .collect::<Vec<_>>()
-            .join(" \\text{ or } "),
-        Statement::And(parts) => parts.iter().map(latex).collect::<Vec<_>>().join(",\\ "),
-    }
+    statement_text(statement, &LATEX)
 }
+
+const LATEX: Style = Style {
+    expr: latex_expr,
+    relation: latex_relation,
+    or: " \\text{ or } ",
+    and: ",\\ ",
+    open: "\\left(",
+    close: "\\right)",
+};
 
 /// Spoken English for screen readers: "2 x squared plus 3 equals 7".
 pub fn spoken_expr(expr: &Expr) -> String {
@@ -266,17 +327,14 @@ fn spoken_relation(op: RelOp) -> &'static str {
 }
 
 pub fn spoken(statement: &Statement) -> String {
-    match statement {
-        Statement::Expr(expr) => spoken_expr(expr),
-        Statement::Relation { parts, ops } => {
-            let mut text = spoken_expr(&parts[0]);
-            for (op, part) in ops.iter().zip(&parts[1..]) {
-                text.push_str(&format!(" {} {}", spoken_relation(*op), spoken_expr(part)));
-            }
-            text
-        }
-        Statement::Continued { op, rest } => format!("{} {}", spoken_relation(*op), spoken(rest)),
-        Statement::Or(parts) => parts.iter().map(spoken).collect::<Vec<_>>().join(", or "),
-        Statement::And(parts) => parts.iter().map(spoken).collect::<Vec<_>>().join(", and "),
-    }
+    statement_text(statement, &SPOKEN)
 }
+
+const SPOKEN: Style = Style {
+    expr: spoken_expr,
+    relation: spoken_relation,
+    or: ", or ",
+    and: ", and ",
+    open: "open bracket, ",
+    close: ", close bracket",
+};

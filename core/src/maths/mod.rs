@@ -21,6 +21,7 @@ pub mod parse;
 pub mod poly;
 pub mod pretty;
 pub mod sets;
+mod systems;
 pub mod upoly;
 
 pub use ast::*;

@@ -121,7 +121,15 @@ impl Real {
     }
 
     pub fn is_one(&self) -> bool {
-        self.as_rational().is_some_and(|q| q.is_one())
+        self.rational_ref().is_some_and(|q| q.is_one())
+    }
+
+    /// The value when it is a non-zero rational, without cloning it.
+    fn rational_ref(&self) -> Option<&BigRational> {
+        match self.terms.len() {
+            1 => self.terms.get(&1),
+            _ => None,
+        }
     }
 
     /// The value when it is rational.
@@ -156,6 +164,16 @@ impl Real {
     }
 
     pub fn add(&self, other: &Real) -> Real {
+        // Fast path: most numbers in school working are rational.
+        if let (Some(a), Some(b)) = (self.rational_ref(), other.rational_ref()) {
+            return Real::from_rational(add_rationals(a, b));
+        }
+        if other.terms.is_empty() {
+            return self.clone();
+        }
+        if self.terms.is_empty() {
+            return other.clone();
+        }
         let mut terms = self.terms.clone();
         for (radicand, coefficient) in &other.terms {
             let sum = terms
@@ -181,6 +199,12 @@ impl Real {
     }
 
     pub fn mul(&self, other: &Real) -> Real {
+        if self.terms.is_empty() || other.terms.is_empty() {
+            return Real::zero();
+        }
+        if let (Some(a), Some(b)) = (self.rational_ref(), other.rational_ref()) {
+            return Real::from_rational(mul_rationals(a, b));
+        }
         let mut result = Real::zero();
         for (ra, qa) in &self.terms {
             for (rb, qb) in &other.terms {
@@ -245,8 +269,12 @@ impl Real {
         if self.terms.is_empty() {
             return Ordering::Equal;
         }
-        if let Some(q) = self.as_rational() {
-            return q.cmp(&BigRational::zero());
+        if let Some(q) = self.rational_ref() {
+            return if q.is_negative() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         // Split as a + b√p, where a and b have no √p in them. If a and b
         // have the same sign, that is the sign. Otherwise compare a² with
@@ -331,6 +359,52 @@ impl Real {
     pub fn compare(&self, other: &Real) -> Ordering {
         self.sub(other).signum()
     }
+}
+
+/// The parts of a rational when both fit in an `i64`.
+fn small_parts(q: &BigRational) -> Option<(i128, i128)> {
+    Some((
+        i128::from(q.numer().to_i64()?),
+        i128::from(q.denom().to_i64()?),
+    ))
+}
+
+/// `n/d` in lowest terms, from `i128` parts with `d > 0`.
+fn reduced(n: i128, d: i128) -> BigRational {
+    let g = n.unsigned_abs().gcd(&d.unsigned_abs());
+    let g = g as i128;
+    BigRational::new_raw(BigInt::from(n / g), BigInt::from(d / g))
+}
+
+/// `a + b`, in machine integers when both are small: most numbers in a
+/// line of working are, and the general path allocates for every step.
+pub fn add_rationals(a: &BigRational, b: &BigRational) -> BigRational {
+    if let (Some((an, ad)), Some((bn, bd))) = (small_parts(a), small_parts(b)) {
+        let n = an
+            .checked_mul(bd)
+            .zip(bn.checked_mul(ad))
+            .and_then(|(x, y)| x.checked_add(y));
+        if let (Some(n), Some(d)) = (n, ad.checked_mul(bd)) {
+            if n == 0 {
+                return BigRational::zero();
+            }
+            return reduced(n, d);
+        }
+    }
+    a + b
+}
+
+/// `a × b`, in machine integers when both are small.
+pub fn mul_rationals(a: &BigRational, b: &BigRational) -> BigRational {
+    if let (Some((an, ad)), Some((bn, bd))) = (small_parts(a), small_parts(b)) {
+        if let (Some(n), Some(d)) = (an.checked_mul(bn), ad.checked_mul(bd)) {
+            if n == 0 {
+                return BigRational::zero();
+            }
+            return reduced(n, d);
+        }
+    }
+    a * b
 }
 
 pub fn rational_to_f64(q: &BigRational) -> f64 {
@@ -421,6 +495,27 @@ mod tests {
         let y = Real::from_int(3).sub(&sqrt(8));
         assert_eq!(y.signum(), Ordering::Greater);
         assert_eq!(sqrt(5).sub(&sqrt(5)).signum(), Ordering::Equal);
+    }
+
+    #[test]
+    fn small_rational_paths_match_general() {
+        let big = BigRational::new(BigInt::from(i64::MAX) * 3, BigInt::from(7));
+        let values = [
+            rational(0, 1),
+            rational(3, 4),
+            rational(-5, 6),
+            rational(i64::MAX, 1),
+            rational(i64::MIN, 1),
+            rational(1, i64::MAX),
+            rational(-7, i64::MAX - 1),
+            big,
+        ];
+        for a in &values {
+            for b in &values {
+                assert_eq!(add_rationals(a, b), a + b, "{a} + {b}");
+                assert_eq!(mul_rationals(a, b), a * b, "{a} * {b}");
+            }
+        }
     }
 
     #[test]

@@ -53,6 +53,9 @@ fn error(column: usize, message: impl Into<String>) -> ParseError {
 
 /// Function names, longest first where one starts another (`cosec`, `cos`).
 const FUNCTIONS: &[(&str, Func)] = &[
+    ("asinh", Func::Asinh),
+    ("acosh", Func::Acosh),
+    ("atanh", Func::Atanh),
     ("cosec", Func::Csc),
     ("arcsin", Func::Asin),
     ("arccos", Func::Acos),
@@ -60,6 +63,9 @@ const FUNCTIONS: &[(&str, Func)] = &[
     ("asin", Func::Asin),
     ("acos", Func::Acos),
     ("atan", Func::Atan),
+    ("sinh", Func::Sinh),
+    ("cosh", Func::Cosh),
+    ("tanh", Func::Tanh),
     ("sqrt", Func::Sqrt),
     ("cbrt", Func::Cbrt),
     ("sin", Func::Sin),
@@ -552,7 +558,63 @@ impl Parser<'_> {
         })
     }
 
+    /// Whether the bracket at the current token contains a statement, such as
+    /// `(x = 1 or x = 2)`, rather than an expression: a relation sign, `or`,
+    /// `and` or a comma directly inside it.
+    fn bracketed_statement_ahead(&self) -> bool {
+        if !matches!(self.peek(), Some(Tok::Open(_))) {
+            return false;
+        }
+        let mut depth = 0usize;
+        for token in &self.tokens[self.position..] {
+            match token.tok {
+                Tok::Open(_) => depth += 1,
+                Tok::Close(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return false;
+                    }
+                }
+                Tok::Rel(_) | Tok::Or | Tok::And | Tok::Comma if depth == 1 => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// A bracketed statement, which must stand alone between `or`, `and`,
+    /// commas and the line's ends.
+    fn bracketed_statement(&mut self) -> Result<Statement, ParseError> {
+        let column = self.column();
+        self.advance();
+        self.enter()?;
+        let inner = self.statement()?;
+        self.depth -= 1;
+        match self.advance() {
+            Some(Token {
+                tok: Tok::Close(_), ..
+            }) => {}
+            Some(other) => {
+                return Err(error(
+                    other.column,
+                    format!("expected a closing bracket to match the one in column {column}"),
+                ))
+            }
+            None => return Err(error(column, "missing closing bracket")),
+        }
+        match self.peek() {
+            None | Some(Tok::Or | Tok::And | Tok::Comma | Tok::Close(_)) => Ok(inner),
+            Some(_) => Err(error(
+                self.column(),
+                "a bracketed equation or inequality can only be joined to others with 'or', 'and' or a comma",
+            )),
+        }
+    }
+
     fn relation(&mut self) -> Result<Statement, ParseError> {
+        if self.bracketed_statement_ahead() {
+            return self.bracketed_statement();
+        }
         if let Some(Tok::Rel(op)) = self.peek().cloned() {
             self.advance();
             let rest = self.relation()?;
@@ -749,6 +811,75 @@ impl Parser<'_> {
         }
     }
 
+    /// Reads a power written straight after a function name. `sin^2 x` and
+    /// `sin²(x)` square the value of the function, as textbooks write it.
+    /// `sin^-1 x` and `sin⁻¹ x` are the inverse sine, as on a UK
+    /// calculator's keys, and likewise for cos and tan. Returns the function
+    /// to call and the power to raise its value to.
+    fn function_power(&mut self, func: Func) -> Result<(Func, Option<Expr>), ParseError> {
+        let column = self.column();
+        let exponent = match self.peek().cloned() {
+            Some(Tok::Super(exponent)) => {
+                self.advance();
+                exponent
+            }
+            Some(Tok::Op('^')) => {
+                self.advance();
+                let negative = self.peek() == Some(&Tok::Op('-'));
+                if negative {
+                    self.advance();
+                }
+                match self.advance() {
+                    Some(Token {
+                        tok: Tok::Num(lit), ..
+                    }) if lit.kind == LiteralKind::Integer => {
+                        let number = Expr::Num(lit);
+                        if negative {
+                            Expr::Neg(Box::new(number))
+                        } else {
+                            number
+                        }
+                    }
+                    _ => {
+                        return Err(error(
+                            column,
+                            format!(
+                                "only a whole-number power can follow {name}, as in {name}^2 x; \
+                                 for another power, put it after the bracket: {name}(x)^n",
+                                name = func.name()
+                            ),
+                        ))
+                    }
+                }
+            }
+            _ => return Ok((func, None)),
+        };
+        match &exponent {
+            Expr::Num(lit) if !lit.value.is_zero() => Ok((func, Some(exponent))),
+            Expr::Neg(inner) if matches!(inner.as_ref(), Expr::Num(lit) if lit.value.is_one()) => {
+                match func {
+                    Func::Sin => Ok((Func::Asin, None)),
+                    Func::Cos => Ok((Func::Acos, None)),
+                    Func::Tan => Ok((Func::Atan, None)),
+                    _ => Err(error(
+                        column,
+                        format!(
+                            "{name}^-1 is unclear: for 1/{name}(x) type that, with the brackets",
+                            name = func.name()
+                        ),
+                    )),
+                }
+            }
+            _ => Err(error(
+                column,
+                format!(
+                    "only a positive whole-number power, or -1 for sin, cos and tan, can follow {}",
+                    func.name()
+                ),
+            )),
+        }
+    }
+
     fn primary(&mut self) -> Result<Expr, ParseError> {
         let column = self.column();
         let Some(token) = self.advance() else {
@@ -791,13 +922,23 @@ impl Parser<'_> {
                 }
             }
             Tok::Func(func) | Tok::Root(func) => {
+                let is_word = matches!(token.tok, Tok::Func(_));
+                let (func, power) = if is_word {
+                    self.function_power(func)?
+                } else {
+                    (func, None)
+                };
                 if self.peek().is_none() {
                     return Err(error(
                         column,
                         format!("{} needs something after it", func.name()),
                     ));
                 }
-                // With brackets the argument is the bracket; without, one factor: sin x^2 is sin(x^2).
+                // With brackets the argument is the bracket. Without, it is one
+                // factor, such as sin x^2 = sin(x^2), and after a function name
+                // the numbers and letters written next to it too, since sin 2x
+                // means sin(2x) and ln xy means ln(xy). Another function or a
+                // bracket starts a new factor: sin x cos x is sin(x)·cos(x).
                 let argument = match self.peek() {
                     Some(Tok::Open(_)) => {
                         let group = self.primary()?;
@@ -806,10 +947,25 @@ impl Parser<'_> {
                             other => other,
                         }
                     }
-                    _ => self.power()?,
+                    _ => {
+                        let mut argument = self.power()?;
+                        while is_word
+                            && matches!(
+                                self.peek(),
+                                Some(Tok::Num(_) | Tok::Var(_) | Tok::Pi | Tok::E)
+                            )
+                        {
+                            let factor = self.power()?;
+                            argument = bin(BinOp::Mul, argument, factor, true);
+                        }
+                        argument
+                    }
                 };
                 let call = Expr::Call(func, Box::new(argument));
-                Ok(call)
+                Ok(match power {
+                    Some(exponent) => bin(BinOp::Pow, call, exponent, false),
+                    None => call,
+                })
             }
             Tok::Close(c) => Err(error(
                 column,
@@ -917,6 +1073,49 @@ mod tests {
         assert_eq!(parse("6/2(1+2)").expect("reads").notes.len(), 1);
         assert_eq!(parse("7/3x").expect("reads").notes.len(), 1);
         assert!(parse("7x/3").expect("reads").notes.is_empty());
+    }
+
+    #[test]
+    fn function_powers_apply_to_value() {
+        reads("sin^2 x", "sin(x)^2");
+        reads("sin^2(x)", "sin(x)^2");
+        reads("sin²x + cos²x", "sin(x)^2 + cos(x)^2");
+        reads("3cos^3(2x)", "3cos(2x)^3");
+        reads("sin^-1 x", "asin(x)");
+        reads("tan⁻¹(1/2)", "atan(1/2)");
+        fails("ln^-1 x", 3, "unclear");
+        fails("sin^x y", 4, "whole-number");
+        fails("cos⁰ x", 4, "positive");
+    }
+
+    #[test]
+    fn function_argument_without_brackets() {
+        reads("sin 2x", "sin(2x)");
+        reads("ln xy", "ln(xy)");
+        reads("sin x cos x", "sin(x)cos(x)");
+        reads("2sin 3x + 1", "2sin(3x) + 1");
+        reads("sin x^2", "sin(x^2)");
+        reads("cos 2x(x + 1)", "cos(2x)(x + 1)");
+        reads("√2x", "sqrt(2)x");
+        reads("sinh xy", "sinh(xy)");
+        reads("asinh x + cosh 2", "asinh(x) + cosh(2)");
+    }
+
+    #[test]
+    fn bracketed_statement_groups() {
+        reads("(x = 1 or x = 2), y = 3", "(x = 1 or x = 2), y = 3");
+        reads(
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+        );
+        reads(
+            "x = 2, y = 3 or x = 3, y = 2",
+            "(x = 2, y = 3) or (x = 3, y = 2)",
+        );
+        reads("(x < 1) or (x > 4)", "x < 1 or x > 4");
+        reads("(x + 1)(x - 2) = 0", "(x + 1)(x - 2) = 0");
+        fails("(x = 1) + 2", 9, "joined");
+        fails("(x = 1 or x = 2", 1, "missing closing");
     }
 
     #[test]
