@@ -28,8 +28,10 @@ if [ ! -f /usr/share/java/jna.jar ] || [ ! -f /usr/share/java/junit4.jar ]; then
     apt-get install -y libjna-java junit4 || { apt-get update && apt-get install -y libjna-java junit4; }
 fi
 
-cargo build -p stepwise-ffi
+# The server is for the sync, teacher and parent tests, which start it on loopback.
+cargo build -p stepwise-ffi -p stepwise-server
 library="$PWD/target/debug/libstepwise_ffi.so"
+server="$PWD/target/debug/stepwise-server"
 
 rm -rf "$build"
 mkdir -p "$build/generated" "$build/classes"
@@ -46,6 +48,7 @@ classpath="/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/ha
 "$kotlinc" -Werror -jvm-target 17 -classpath "$classpath" -d "$build/classes" \
     "$build/generated" android/core-jvm/src/main/kotlin android/core-jvm/src/test/kotlin
 
-java -ea -Djna.library.path="$(dirname "$library")" \
+java -ea -Djna.library.path="$(dirname "$library")" -Dstepwise.server="$server" \
     -cp "$build/classes:$classpath:$tools/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar" \
-    org.junit.runner.JUnitCore app.stepwise.core.LibraryTest app.stepwise.core.ViewModelTest
+    org.junit.runner.JUnitCore app.stepwise.core.LibraryTest app.stepwise.core.ViewModelTest \
+    app.stepwise.core.AppTest app.stepwise.core.ContentTest app.stepwise.core.ServerTest
