@@ -1,6 +1,6 @@
-// The app object from Kotlin against a real database file: profiles and
+// The store object from Kotlin against a real database file: profiles and
 // PINs, a practice session recorded into the store and resumed by a second
-// app object, progress, what next, and calls from several threads.
+// store object, progress, what next, and calls from several threads.
 package app.stepwise.core
 
 import app.stepwise.ffi.AppException
@@ -165,8 +165,8 @@ class AppTest {
             try {
                 val jobs = (1..8).map { seed ->
                     Callable {
-                        // Each start puts the previous draft aside, so every
-                        // session ends as correct, skipped or abandoned.
+                        // Each start puts the previous draft aside as
+                        // abandoned, so at most one draft remains.
                         RecordedPractice.start(app, skill, seed.toULong(), null).use { practice ->
                             app.progress()
                             app.whatNext(3u)

@@ -29,7 +29,7 @@ import java.util.concurrent.Executors
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 
-/** A stepwise-server process with a school of one teacher, two students and a parent. */
+/** A stepwise-server process with a school of one teacher, two students and two parents. */
 object School {
     const val PASSWORD = "correct horse battery"
     private val binary = System.getProperty("stepwise.server")
@@ -95,7 +95,7 @@ object School {
     }
 }
 
-/** Collects live events; can be told to throw on every event. */
+/** Collects live events, and throws after each one when `failing` is set. */
 class Events(private val failing: Boolean = false) : LiveListener {
     val queue = LinkedBlockingQueue<LiveEventRecord>()
 
