@@ -28,8 +28,11 @@ if [ ! -f /usr/share/java/jna.jar ] || [ ! -f /usr/share/java/junit4.jar ]; then
     apt-get install -y libjna-java junit4 || { apt-get update && apt-get install -y libjna-java junit4; }
 fi
 
-# The server is for the sync, teacher and parent tests, which start it on loopback.
-cargo build -p stepwise-ffi -p stepwise-server
+# The server is for the sync, teacher and parent tests, which start it on
+# loopback. It is built by its own command because building both packages in
+# one would unify their features and build the library twice.
+cargo build -p stepwise-ffi
+cargo build -p stepwise-server
 library="$PWD/target/debug/libstepwise_ffi.so"
 server="$PWD/target/debug/stepwise-server"
 

@@ -59,10 +59,28 @@ impl RecordedPractice {
 }
 
 #[uniffi::export]
+impl StepwiseStore {
+    /// Resumes the unlocked profile's unfinished question, or returns null
+    /// when there is none (or its question no longer generates the same).
+    pub fn resume_practice(self: Arc<Self>) -> Result<Option<Arc<RecordedPractice>>, AppError> {
+        let profile = self.profile()?;
+        let resumed = RecordedSession::resume(&mut self.store(), profile, self.skills(), now_ms())?;
+        Ok(resumed.map(|resumed| {
+            RecordedPractice::wrap(
+                self.clone(),
+                resumed.session,
+                resumed.pending.map(Into::into),
+            )
+        }))
+    }
+}
+
+#[uniffi::export]
 impl RecordedPractice {
     /// Starts a question of `skill_id` (`seed` picks it) for the unlocked
     /// profile. An unfinished question left from before is put aside as
-    /// abandoned, so call `resume` first to carry on with it instead.
+    /// abandoned, so call `StepwiseStore.resume_practice` first to carry on
+    /// with it instead.
     #[uniffi::constructor]
     pub fn start(
         app: Arc<StepwiseStore>,
@@ -81,21 +99,6 @@ impl RecordedPractice {
             now_ms(),
         )?;
         Ok(Self::wrap(app, session, None))
-    }
-
-    /// Resumes the unlocked profile's unfinished question, or returns null
-    /// when there is none (or its question no longer generates the same).
-    #[uniffi::constructor]
-    pub fn resume(app: Arc<StepwiseStore>) -> Result<Option<Arc<Self>>, AppError> {
-        let profile = app.profile()?;
-        let resumed = RecordedSession::resume(&mut app.store(), profile, app.skills(), now_ms())?;
-        Ok(resumed.map(|resumed| {
-            Self::wrap(
-                app.clone(),
-                resumed.session,
-                resumed.pending.map(Into::into),
-            )
-        }))
     }
 
     pub fn question(&self) -> QuestionRecord {

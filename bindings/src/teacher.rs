@@ -167,7 +167,8 @@ pub struct AttemptViewRecord {
     pub question_text: String,
     pub assignment_id: Option<String>,
     pub started_ms: i64,
-    /// `correct`, `skipped` or `abandoned`; null while in progress.
+    /// `correct`, `abandoned`, or for a skipped attempt the checker's last
+    /// final verdict (such as `incorrect`). Null while in progress.
     pub outcome: Option<String>,
     pub time_spent_ms: Option<i64>,
     pub lines: Vec<LineViewRecord>,

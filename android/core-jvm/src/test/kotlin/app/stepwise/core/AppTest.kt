@@ -67,7 +67,7 @@ class AppTest {
         val (questionId, firstLine) = StepwiseStore.open(dir.path).use { app ->
             app.addProfile("Ana", null)
             app.unlock("Ana", null)
-            assertNull(RecordedPractice.resume(app))
+            assertNull(app.resumePractice())
             val started = RecordedPractice.start(app, skill, 11UL, null).use { practice ->
                 val question = practice.question()
                 val outcome = practice.submit(question.solution[0])
@@ -83,9 +83,9 @@ class AppTest {
 
         // A second store object on the same folder, as after a restart.
         StepwiseStore.open(dir.path).use { app ->
-            assertThrows(AppException.NoProfileUnlocked::class.java) { RecordedPractice.resume(app) }
+            assertThrows(AppException.NoProfileUnlocked::class.java) { app.resumePractice() }
             app.unlock("Ana", null)
-            val practice = RecordedPractice.resume(app) ?: throw AssertionError("no draft to resume")
+            val practice = app.resumePractice() ?: throw AssertionError("no draft to resume")
             practice.use {
                 assertEquals(questionId, it.question().id)
                 assertEquals(listOf(firstLine), it.lines())
@@ -109,7 +109,7 @@ class AppTest {
             assertEquals(AttemptStatusRecord.CORRECT, attempt.status)
             assertEquals(FinalVerdict.CORRECT, attempt.finalVerdict)
             assertNotNull(attempt.finishedAtMs)
-            assertNull(RecordedPractice.resume(app))
+            assertNull(app.resumePractice())
 
             val progress = app.progress().single()
             assertEquals(skill, progress.skillId)
