@@ -28,8 +28,13 @@ if [ ! -f /usr/share/java/jna.jar ] || [ ! -f /usr/share/java/junit4.jar ]; then
     apt-get install -y libjna-java junit4 || { apt-get update && apt-get install -y libjna-java junit4; }
 fi
 
+# The server is for the sync, teacher and parent tests, which start it on
+# loopback. It is built by its own command because building both packages in
+# one would unify their features and build the library twice.
 cargo build -p stepwise-ffi
+cargo build -p stepwise-server
 library="$PWD/target/debug/libstepwise_ffi.so"
+server="$PWD/target/debug/stepwise-server"
 
 rm -rf "$build"
 mkdir -p "$build/generated" "$build/classes"
@@ -46,6 +51,7 @@ classpath="/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/ha
 "$kotlinc" -Werror -jvm-target 17 -classpath "$classpath" -d "$build/classes" \
     "$build/generated" android/core-jvm/src/main/kotlin android/core-jvm/src/test/kotlin
 
-java -ea -Djna.library.path="$(dirname "$library")" \
+java -ea -Djna.library.path="$(dirname "$library")" -Dstepwise.server="$server" \
     -cp "$build/classes:$classpath:$tools/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar" \
-    org.junit.runner.JUnitCore app.stepwise.core.LibraryTest app.stepwise.core.ViewModelTest
+    org.junit.runner.JUnitCore app.stepwise.core.LibraryTest app.stepwise.core.ViewModelTest \
+    app.stepwise.core.AppTest app.stepwise.core.ContentTest app.stepwise.core.ServerTest

@@ -13,14 +13,25 @@
 //! Rust panic), and takes a [`CancelToken`] because uniffi cannot cancel a
 //! future.
 
+mod app;
+mod cache;
 mod catalogue;
 mod keyboard;
 mod logging;
 mod maths;
+mod parent;
 mod practice;
+mod recorded;
 mod runtime;
+mod sync;
 mod tasks;
+mod teacher;
 
+pub use app::{
+    AppError, AssignmentRecord, AssignmentStateRecord, AttemptRecord, AttemptStatusRecord,
+    NextItemRecord, NextReasonRecord, ProfileRecord, SkillProgressRecord, StepwiseStore,
+};
+pub use cache::{CacheError, CachedItemRecord, ContentLibrary, LessonAvailability};
 pub use catalogue::{CatalogueError, SkillCatalogue, SkillSummary};
 pub use keyboard::{KeyboardError, KeyboardKey, MathsKeyboard, RelationSign};
 pub use logging::{configure_logging, LogLevel, LogSink, LoggingError};
@@ -28,10 +39,18 @@ pub use maths::{
     AnswerForm, CheckTask, DisplayForms, FinalReport, FinalVerdict, LineReport, MathsChecker,
     MathsError, Report, Rounding, TaskKind, Verdict,
 };
+pub use parent::{ChildRecord, MistakeRecord, ParentReportRecord, ParentView, WorkStatusRecord};
 pub use practice::{
     Draft, HintRecord, LineOutcome, PracticeError, PracticeSession, QuestionRecord,
 };
+pub use recorded::{PendingLine, RecordedPractice};
+pub use sync::{AccountRecord, CommentRecord, RemoteError, SyncAccount, SyncState, SyncSummary};
 pub use tasks::{CallbackError, CancelToken, CheckCase, ProgressListener, TaskError};
+pub use teacher::{
+    AssignmentCreated, AssignmentRequest, AttemptViewRecord, ClassRecord, ClassSummaryRecord,
+    LineViewRecord, LiveEventRecord, LiveLineRecord, LiveListener, LiveWatch, MistakeCountRecord,
+    StudentSummaryRecord, StudentWorkRecord, TeacherConsole,
+};
 
 uniffi::setup_scaffolding!();
 

@@ -39,11 +39,23 @@ where
 }
 
 /// Runs async work (network calls) on the runtime.
-#[allow(dead_code)]
 pub(crate) fn spawn<F>(work: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     runtime().spawn(work)
+}
+
+/// Runs async work whose future is not `Send` (it borrows a non-`Sync`
+/// progress sink) on a thread of the blocking pool, inside the runtime so
+/// that reqwest finds its reactor.
+pub(crate) fn spawn_local_blocking<F, Fut>(work: F) -> JoinHandle<Fut::Output>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future,
+    Fut::Output: Send + 'static,
+{
+    let handle = runtime().handle().clone();
+    runtime().spawn_blocking(move || handle.block_on(work()))
 }

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use stepwise_core::check::check_working;
+use tokio::sync::watch;
 
 use crate::maths::{CheckTask, MathsChecker, Report};
 use crate::runtime;
@@ -44,10 +45,30 @@ pub trait ProgressListener: Send + Sync {
 }
 
 /// A flag that the app sets to stop long work at its next step, because
-/// uniffi cannot cancel a future from Kotlin or Swift.
-#[derive(Debug, Default, uniffi::Object)]
+/// uniffi cannot cancel a future from Kotlin or Swift. Network work waits on
+/// it as well and stops as soon as it is set.
+#[derive(Debug, uniffi::Object)]
 pub struct CancelToken {
     cancelled: AtomicBool,
+    signal: watch::Sender<bool>,
+}
+
+impl Default for CancelToken {
+    fn default() -> Self {
+        CancelToken {
+            cancelled: AtomicBool::new(false),
+            signal: watch::Sender::new(false),
+        }
+    }
+}
+
+impl CancelToken {
+    /// Completes once the token is cancelled.
+    pub(crate) async fn cancelled(&self) {
+        let mut receiver = self.signal.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail.
+        let _ = receiver.wait_for(|cancelled| *cancelled).await;
+    }
 }
 
 #[uniffi::export]
@@ -59,6 +80,7 @@ impl CancelToken {
 
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
+        self.signal.send_replace(true);
     }
 
     pub fn is_cancelled(&self) -> bool {

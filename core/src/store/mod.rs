@@ -19,7 +19,8 @@
 //! - [`drafts`]: the unfinished question and the half-typed line, to resume;
 //! - [`progress`]: per-skill mastery, streaks and time, and "what next";
 //! - [`assignments`]: work set by a teacher;
-//! - [`outbox`]: events waiting to be pushed to the server.
+//! - [`outbox`]: events waiting to be pushed to the server;
+//! - [`session`]: a practice session recorded into the store as it goes.
 //!
 //! Times are Unix milliseconds passed in by the caller. Ids sent to the
 //! server (attempt and event ids) are UUID v7, made here from the system
@@ -32,6 +33,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod profiles;
 pub mod progress;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 

@@ -48,6 +48,8 @@ pub enum SyncError {
         status: u16,
         attempts: u32,
     },
+    #[error("the live stream ended: {reason}; open it again")]
+    StreamCut { reason: String },
     #[error("the outbox failed: {0}")]
     Outbox(Box<dyn std::error::Error + Send + Sync>),
     #[error("cannot build the HTTP client: {0}")]

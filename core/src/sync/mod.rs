@@ -8,4 +8,6 @@ pub mod backoff;
 pub mod client;
 pub mod outbox;
 pub mod protocol;
+#[cfg(feature = "net")]
+pub mod remote;
 pub mod views;

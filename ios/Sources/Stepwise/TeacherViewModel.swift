@@ -1,5 +1,6 @@
-// The teacher console's batch marking, matching android/core-jvm's
-// TeacherViewModel. NOTE: not compiled on the Linux development machine.
+// The teacher screens, matching android/core-jvm's TeacherViewModel: batch
+// marking, and the console backed by the server with the live view.
+// NOTE: not compiled on the Linux development machine.
 import Foundation
 import StepwiseFFI
 
@@ -10,10 +11,22 @@ public final class TeacherViewModel: ObservableObject {
     @Published public private(set) var running = false
     @Published public private(set) var reports: [Report] = []
     @Published public private(set) var error: String?
+    @Published public private(set) var classes: [ClassRecord] = []
+    @Published public private(set) var summary: ClassSummaryRecord?
+    @Published public private(set) var work: StudentWorkRecord?
+    /// Lines received from the watched student, oldest first.
+    @Published public private(set) var live: [LiveLineRecord] = []
+    @Published public private(set) var watching = false
+    @Published public private(set) var missedLines = false
     private let checker: MathsChecker
+    private let console: TeacherConsole?
     private var cancelToken: CancelToken?
+    private var liveWatch: LiveWatch?
 
-    public init(checker: MathsChecker) { self.checker = checker }
+    public init(checker: MathsChecker, console: TeacherConsole? = nil) {
+        self.checker = checker
+        self.console = console
+    }
 
     private final class Listener: ProgressListener, @unchecked Sendable {
         let update: (UInt64, UInt64) -> Void
@@ -39,4 +52,81 @@ public final class TeacherViewModel: ObservableObject {
     }
 
     public func cancel() { cancelToken?.cancel() }
+
+    private func load(_ work: (TeacherConsole) async throws -> Void) async {
+        guard let console else { return }
+        error = nil
+        do {
+            try await work(console)
+        } catch {
+            self.error = "\(error)"
+        }
+    }
+
+    public func loadClasses() async {
+        await load { classes = try await $0.classes() }
+    }
+
+    public func openClass(classId: String) async {
+        await load { summary = try await $0.classSummary(classId: classId) }
+    }
+
+    public func openStudent(studentId: String) async {
+        await load {
+            work = try await $0.studentWork(studentId: studentId)
+            missedLines = false
+        }
+    }
+
+    /// Comments on a line (counted from 0), then reloads the student's working.
+    public func comment(attemptId: String, lineIndex: UInt32, text: String) async {
+        await load { console in
+            try await console.comment(attemptId: attemptId, lineIndex: lineIndex, text: text)
+            if let studentId = work?.studentId {
+                work = try await console.studentWork(studentId: studentId)
+            }
+        }
+    }
+
+    public func assign(_ request: AssignmentRequest) async -> AssignmentCreated? {
+        var created: AssignmentCreated?
+        await load { console in
+            created = try await console.assign(request: request)
+            summary = try await console.classSummary(classId: request.classId)
+        }
+        return created
+    }
+
+    private final class Live: LiveListener, @unchecked Sendable {
+        let handle: (LiveEventRecord) -> Void
+        init(handle: @escaping (LiveEventRecord) -> Void) { self.handle = handle }
+        func onEvent(event: LiveEventRecord) throws { handle(event) }
+    }
+
+    /// Starts receiving a student's lines as they are typed, replacing any earlier watch.
+    public func watch(studentId: String) {
+        guard let console else { return }
+        stopWatching()
+        let listener = Live { event in
+            Task { @MainActor in
+                switch event {
+                case .open: self.watching = true; self.live = []
+                case .lagged: self.missedLines = true
+                case .line(let line): self.live.append(line)
+                case .ended(let reason): self.watching = false; self.error = reason
+                }
+            }
+        }
+        do {
+            liveWatch = try console.watch(studentId: studentId, listener: listener)
+        } catch {
+            self.error = "\(error)"
+        }
+    }
+
+    public func stopWatching() {
+        liveWatch?.cancel()
+        liveWatch = nil
+        watching = false
+    }
 }

@@ -7,7 +7,10 @@ import app.stepwise.ffi.Draft
 import app.stepwise.ffi.FinalVerdict
 import app.stepwise.ffi.KeyboardKey
 import app.stepwise.ffi.MathsChecker
+import app.stepwise.ffi.NextReasonRecord
+import app.stepwise.ffi.RecordedPractice
 import app.stepwise.ffi.SkillCatalogue
+import app.stepwise.ffi.StepwiseStore
 import app.stepwise.ffi.TaskKind
 import app.stepwise.ffi.Verdict
 import kotlinx.coroutines.runBlocking
@@ -17,6 +20,7 @@ import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
+import java.nio.file.Files
 
 class ViewModelTest {
     private val catalogue = SkillCatalogue.builtin()
@@ -83,5 +87,39 @@ class ViewModelTest {
         assertEquals(FinalVerdict.INCORRECT, state.reports[0].finalAnswer.verdict)
         assertEquals(FinalVerdict.CORRECT, state.reports[1].finalAnswer.verdict)
         assertNull(state.error)
+    }
+
+    @Test
+    fun progressViewModelFollowsProfile() {
+        StepwiseStore.open(Files.createTempDirectory("stepwise-progress").toString()).use { store ->
+            val model = ProgressViewModel(store, suggestions = 3u)
+            assertTrue(model.state.value.profiles.isEmpty())
+            assertNull(model.state.value.unlocked)
+
+            model.addProfile("Ana", "2468")
+            assertEquals(listOf("Ana"), model.state.value.profiles.map { it.name })
+            model.unlock("Ana", "1111")
+            assertNull(model.state.value.unlocked)
+            assertTrue(model.state.value.error!!.contains("Ana"))
+            model.unlock("Ana", "2468")
+            assertEquals("Ana", model.state.value.unlocked)
+            assertNull(model.state.value.error)
+            assertEquals(3, model.state.value.next.size)
+            assertTrue(model.state.value.next.all { it.reason is NextReasonRecord.New })
+
+            RecordedPractice.start(store, "alg.linear.solve-two-step", 9UL, null).use { practice ->
+                practice.question().solution.forEach { practice.submit(it) }
+            }
+            model.refresh()
+            val skill = model.state.value.skills.single()
+            assertEquals("alg.linear.solve-two-step", skill.skillId)
+            assertEquals(1u, skill.correct)
+            assertTrue(model.state.value.pendingEvents > 0UL)
+            assertTrue(model.state.value.assignments.isEmpty())
+
+            model.lock()
+            assertNull(model.state.value.unlocked)
+            assertTrue(model.state.value.skills.isEmpty())
+        }
     }
 }
