@@ -32,6 +32,11 @@ pub enum RemoteError {
     Unreachable { reason: String },
     #[error("{reason}")]
     Local { reason: String },
+    /// The server's response did not account for what was sent, as when
+    /// it speaks another protocol version. Nothing was removed from the
+    /// outbox.
+    #[error("{reason}")]
+    BadResponse { reason: String },
     #[error("cancelled by the app")]
     Cancelled,
     #[error("the worker running the call stopped unexpectedly: {reason}")]
@@ -47,6 +52,10 @@ impl From<SyncError> for RemoteError {
             SyncError::Unreachable { .. }
             | SyncError::ServerFailing { .. }
             | SyncError::StreamCut { .. } => RemoteError::Unreachable { reason },
+            SyncError::BadAnswer { .. } => {
+                tracing::warn!(%reason, "the server's response to a push did not add up");
+                RemoteError::BadResponse { reason }
+            }
             SyncError::Outbox(_) | SyncError::Client(_) | SyncError::Encode { .. } => {
                 tracing::warn!(%reason, "sync failed on the device");
                 RemoteError::Local { reason }
