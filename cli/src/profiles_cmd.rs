@@ -45,6 +45,10 @@ pub enum ProfileError {
     Ambiguous { names: String },
     #[error("--pin given but {PIN_ENV} is not set; set it to the PIN (4 to 12 digits)")]
     MissingPin,
+    #[error(
+        "profile `{0}` is protected by a PIN; set {PIN_ENV} to its PIN and run the command again"
+    )]
+    PinNeeded(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("failed to write the output: {0}")]
@@ -86,7 +90,7 @@ pub fn resolve(
     now_ms: i64,
 ) -> Result<ProfileId, ProfileError> {
     if let Some(name) = name {
-        return Ok(profiles::unlock(store.connection(), name, pin)?);
+        return unlock(store, name, pin);
     }
     let list = profiles::list(store.connection())?;
     match list.as_slice() {
@@ -96,7 +100,7 @@ pub fn resolve(
             tx.commit().map_err(StoreError::from)?;
             Ok(id)
         }
-        [only] => Ok(profiles::unlock(store.connection(), &only.name, pin)?),
+        [only] => unlock(store, &only.name, pin),
         several => Err(ProfileError::Ambiguous {
             names: several
                 .iter()
@@ -105,6 +109,14 @@ pub fn resolve(
                 .join(", "),
         }),
     }
+}
+
+/// Unlocks `name`, saying how to give a PIN when one is needed.
+fn unlock(store: &Store, name: &str, pin: Option<&str>) -> Result<ProfileId, ProfileError> {
+    profiles::unlock(store.connection(), name, pin).map_err(|error| match error {
+        StoreError::PinRequired(name) => ProfileError::PinNeeded(name),
+        other => ProfileError::Store(other),
+    })
 }
 
 /// Runs one `profiles` subcommand.

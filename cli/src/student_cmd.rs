@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 use stepwise_core::check::{check_working, FinalVerdict};
+use stepwise_core::generate::order::learning_order;
 use stepwise_core::generate::{self, QuestionId};
 use stepwise_core::store::attempts::{self, AttemptStatus, NewAttempt, StoredLine};
 use stepwise_core::store::progress::{self, NextReason};
@@ -114,17 +115,24 @@ pub fn progress(context: &Context, out: &mut dyn Write) -> Result<Outcome, Stude
             out,
             "No attempts yet: try `stepwise practice` or `stepwise next`."
         )?;
-    } else {
+    }
+    let width = list
+        .iter()
+        .map(|skill| skill.skill_id.len())
+        .max()
+        .unwrap_or(0)
+        .max("skill".len());
+    if !list.is_empty() {
         writeln!(
             out,
-            "{:<24} {:>7} {:>8} {:>7} {:>6} {:>5} {:>8}",
+            "{:<width$} {:>7} {:>8} {:>7} {:>6} {:>5} {:>8}",
             "skill", "mastery", "attempts", "correct", "streak", "best", "time"
         )?;
     }
     for skill in &list {
         writeln!(
             out,
-            "{:<24} {:>6.0}% {:>8} {:>7} {:>6} {:>5} {:>8}",
+            "{:<width$} {:>6.0}% {:>8} {:>7} {:>6} {:>5} {:>8}",
             skill.skill_id,
             skill.mastery * 100.0,
             skill.attempts,
@@ -159,7 +167,7 @@ pub fn next(
 ) -> Result<Outcome, StudentError> {
     let (store, profile) = context.open_profile()?;
     let skills = builtin_skills()?;
-    let known: Vec<&str> = skills.iter().map(|skill| skill.id.as_str()).collect();
+    let known = learning_order(&skills);
     let items = progress::next(store.connection(), profile, now_ms(), &known, args.limit)?;
     for item in items {
         let why = match item.reason {

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
+use stepwise_core::generate::builtin::builtin;
+use stepwise_core::generate::{generate_by_id, QuestionId};
 use stepwise_core::sync::client::SyncClient;
 use stepwise_core::sync::views::{
     AssignRequest, AssignResponse, ClassSummary, CommentRequest, LiveLine, StudentWork,
@@ -181,8 +183,11 @@ fn assign(client: &SyncClient, args: &AssignArgs, out: &mut dyn Write) -> Result
     }
     writeln!(
         out,
-        "Set \"{}\" to {} students [{}].",
-        args.title, response.students, response.assignment_id
+        "Set \"{}\" to {} student{} [{}].",
+        args.title,
+        response.students,
+        if response.students == 1 { "" } else { "s" },
+        response.assignment_id
     )?;
     Ok(())
 }
@@ -251,12 +256,20 @@ fn working(
     if work.attempts.is_empty() {
         writeln!(out, "  No attempts yet.")?;
     }
+    // The question's starting line is regenerated from its id, so that the
+    // teacher sees what the student started from. Content this binary does
+    // not know shows the text alone.
+    let skills = builtin().unwrap_or_default();
     for attempt in &work.attempts {
         let outcome = attempt.outcome.as_deref().unwrap_or("in progress");
+        let start = QuestionId::parse(&attempt.question_id)
+            .and_then(|id| generate_by_id(&skills, &id))
+            .map(|question| format!(" {}", question.start))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  {}  ({outcome}) [{}]",
-            attempt.question_text, attempt.attempt_id
+            "  {}{start}  ({outcome}) [{} {}]",
+            attempt.question_text, attempt.question_id, attempt.attempt_id
         )?;
         for line in &attempt.lines {
             let diagnosis = line

@@ -33,6 +33,7 @@ struct Cli {
 enum Command {
     /// Serve the sync API until SIGTERM or ctrl-c.
     Serve {
+        /// The address and port to listen on.
         #[arg(long, env = "STEPWISE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         /// The largest request body, compressed or not.
@@ -41,6 +42,8 @@ enum Command {
         /// Requests a second allowed per token (or per address without one).
         #[arg(long, env = "STEPWISE_RATE_PER_SECOND", default_value_t = 20.0)]
         rate_per_second: f64,
+        /// Requests a token (or an address) may send at once before the
+        /// rate limit applies.
         #[arg(long, env = "STEPWISE_RATE_BURST", default_value_t = 100.0)]
         rate_burst: f64,
         /// Login attempts a minute allowed per address and per user name.
@@ -73,7 +76,9 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum SchoolCommand {
+    /// Create a school and print its id.
     Create {
+        /// The school's name.
         #[arg(long)]
         name: String,
     },
@@ -81,17 +86,21 @@ enum SchoolCommand {
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
+    /// Add an account to a school and print its id.
     Add {
+        /// The school's id, as `school create` printed it.
         #[arg(long)]
         school: String,
         /// admin, teacher, student or parent.
         #[arg(long)]
         role: String,
+        /// The name used to log in.
         #[arg(long)]
         username: String,
         /// The name others see; the user name when not given.
         #[arg(long)]
         name: Option<String>,
+        /// The account's password: 8 characters or more.
         #[arg(long, env = "STEPWISE_NEW_PASSWORD", hide_env_values = true)]
         password: String,
     },
@@ -99,16 +108,21 @@ enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 enum ClassCommand {
+    /// Add a class taught by one teacher and print its id.
     Add {
+        /// The school's id.
         #[arg(long)]
         school: String,
+        /// The class's name, such as 9X.
         #[arg(long)]
         name: String,
         /// The teacher's user id.
         #[arg(long)]
         teacher: String,
     },
+    /// Enrol a student in a class.
     Enrol {
+        /// The class's id, as `class add` printed it.
         #[arg(long)]
         class: String,
         /// The student's user id.
@@ -121,6 +135,7 @@ enum ClassCommand {
 enum ParentCommand {
     /// Make a one-use code that links a parent's account to a student.
     LinkCode {
+        /// The student's user id.
         #[arg(long)]
         student: String,
     },

@@ -15,6 +15,7 @@
 pub mod builtin;
 pub mod eval;
 pub mod lint;
+pub mod order;
 pub mod pack;
 pub mod render;
 pub mod rng;

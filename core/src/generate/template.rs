@@ -39,7 +39,8 @@ use crate::check::TaskKind;
 pub const MAX_DOMAIN_SIZE: i64 = 100_000;
 
 /// The stage at which a skill is first taught.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Ordered from the earliest stage to the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 pub enum Tier {
     /// Key Stage 3.
     #[serde(rename = "KS3")]
