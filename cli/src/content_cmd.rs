@@ -4,7 +4,8 @@
 //! `lint` runs every template over many seeds through the real checker
 //! ([`stepwise_core::generate::lint`]) and exits non-zero naming each
 //! failing question. `catalogue` prints how many distinct questions each
-//! skill can produce and the total.
+//! skill can produce and the total, with the `small_reason` of each skill
+//! under 1,000.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -123,6 +124,19 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> Result<Outcome, ContentErr
     })
 }
 
+/// Returns the table's remark for a skill under [`SMALL_SKILL_THRESHOLD`],
+/// which is the skill file's `small_reason` or a flag that it gives none.
+/// Larger skills get an empty remark.
+fn small_note(skill: &Skill, count: u128) -> String {
+    if count >= SMALL_SKILL_THRESHOLD {
+        return String::new();
+    }
+    match &skill.small_reason {
+        Some(reason) => format!("  (under 1,000: {reason})"),
+        None => "  (under 1,000, no small_reason given)".to_string(),
+    }
+}
+
 fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, ContentError> {
     let skills = skills(args.content.as_deref())?;
     let counts = catalogue(&skills)?;
@@ -140,6 +154,7 @@ fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, 
                     "templates": skill.templates.len(),
                     "count": count.count.to_string(),
                     "exact": count.exact,
+                    "small_reason": skill.small_reason,
                 })
             })
             .collect();
@@ -150,13 +165,9 @@ fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, 
         });
         writeln!(out, "{value}")?;
     } else {
-        for count in &counts {
+        for (skill, count) in skills.iter().zip(&counts) {
             let label = if count.exact { "exact" } else { "estimate" };
-            let note = if count.count < SMALL_SKILL_THRESHOLD {
-                "  (under 1,000)"
-            } else {
-                ""
-            };
+            let note = small_note(skill, count.count);
             writeln!(out, "{:<44} {:>14} {label}{note}", count.skill, count.count)?;
         }
         let label = if all_exact {
@@ -168,6 +179,21 @@ fn run_catalogue(args: &CatalogueArgs, out: &mut impl Write) -> Result<Outcome, 
             out,
             "total: {total} distinct questions in {} skills ({label})",
             counts.len()
+        )?;
+        let small: Vec<&Skill> = skills
+            .iter()
+            .zip(&counts)
+            .filter(|(_, count)| count.count < SMALL_SKILL_THRESHOLD)
+            .map(|(skill, _)| skill)
+            .collect();
+        let unexplained = small
+            .iter()
+            .filter(|skill| skill.small_reason.is_none())
+            .count();
+        writeln!(
+            out,
+            "under 1,000: {} skills, {unexplained} of them without a small_reason",
+            small.len()
         )?;
     }
     Ok(Outcome::Success)

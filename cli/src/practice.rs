@@ -136,6 +136,18 @@ impl BuiltinSource {
     }
 }
 
+/// Tier names as the menu shows them, in teaching order.
+const TIER_NAMES: [&str; 4] = ["Key Stage 3", "GCSE Foundation", "GCSE Higher", "A level"];
+
+/// Returns the position of a tier name in teaching order. Names not in
+/// [`TIER_NAMES`], which another [`QuestionSource`] could return, go last.
+fn tier_rank(tier: &str) -> usize {
+    TIER_NAMES
+        .iter()
+        .position(|name| *name == tier)
+        .unwrap_or(TIER_NAMES.len())
+}
+
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -170,12 +182,12 @@ impl QuestionSource for BuiltinSource {
             .map(|skill| SkillInfo {
                 id: skill.id.clone(),
                 title: skill.title.clone(),
-                tier: match skill.tier {
-                    generate::Tier::KeyStage3 => "Key Stage 3",
-                    generate::Tier::Foundation => "GCSE Foundation",
-                    generate::Tier::Higher => "GCSE Higher",
-                    generate::Tier::ALevel => "A level",
-                }
+                tier: TIER_NAMES[match skill.tier {
+                    generate::Tier::KeyStage3 => 0,
+                    generate::Tier::Foundation => 1,
+                    generate::Tier::Higher => 2,
+                    generate::Tier::ALevel => 3,
+                }]
                 .to_string(),
                 strand: capitalised(&skill.strand),
                 hints: skill.hints.clone(),
@@ -499,22 +511,28 @@ impl Session<'_> {
         }
     }
 
-    /// Shows the skills by strand and reads a choice, by number or id.
+    /// Shows the skills by strand, then by tier within a strand, and reads a
+    /// choice, by number or id.
     fn choose_skill(&mut self) -> Result<Option<String>, PracticeError> {
         let mut skills = self.source.skills();
-        // Stable sort: skills keep the source's order within a strand.
-        skills.sort_by(|a, b| a.strand.cmp(&b.strand));
+        // Stable sort: skills keep the source's order within a strand and tier.
+        skills.sort_by_key(|skill| (skill.strand.clone(), tier_rank(&skill.tier)));
         let mut strand = None;
+        let mut tier = None;
         for (index, skill) in skills.iter().enumerate() {
             if strand != Some(&skill.strand) {
                 self.say(&skill.strand)?;
                 strand = Some(&skill.strand);
+                tier = None;
+            }
+            if tier != Some(&skill.tier) {
+                self.say(&format!("  {}", skill.tier))?;
+                tier = Some(&skill.tier);
             }
             self.say(&format!(
-                "  {:>2}. {} ({}, {})",
+                "    {:>3}. {} ({})",
                 index + 1,
                 skill.title,
-                skill.tier,
                 skill.id
             ))?;
         }
@@ -794,7 +812,74 @@ mod tests {
         let algebra = out.find("Algebra").expect("Algebra heading");
         let number = out.find("Number").expect("Number heading");
         assert!(algebra < number, "{out}");
-        assert!(out.contains(" 1. Expanding double brackets"), "{out}");
+        assert!(
+            out.contains("  1. Expanding single brackets (alg.brackets.expand-single)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn menu_lists_every_skill_by_strand_and_tier() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = run_script(dir.path(), ":quit\n", None);
+        let mut strands: Vec<String> = Vec::new();
+        let mut tiers: Vec<(String, String)> = Vec::new();
+        let mut listed: Vec<(String, String, String)> = Vec::new();
+        for line in out
+            .lines()
+            .take_while(|line| !line.starts_with("Skill number"))
+        {
+            if let Some(item) = line.strip_prefix("    ") {
+                let id = item
+                    .rsplit_once('(')
+                    .and_then(|(_, rest)| rest.strip_suffix(')'))
+                    .expect("menu item ends with its id");
+                let strand = strands.last().expect("item under a strand").clone();
+                let tier = tiers.last().expect("item under a tier").1.clone();
+                listed.push((strand, tier, id.to_string()));
+            } else if let Some(tier) = line.strip_prefix("  ") {
+                let strand = strands.last().expect("tier under a strand").clone();
+                tiers.push((strand, tier.to_string()));
+            } else if !line.is_empty() {
+                strands.push(line.to_string());
+            }
+        }
+
+        let skills = BuiltinSource::load()
+            .expect("built-in skills load")
+            .skills();
+        assert_eq!(listed.len(), skills.len(), "{out}");
+        for skill in &skills {
+            let entry = (skill.strand.clone(), skill.tier.clone(), skill.id.clone());
+            assert!(listed.contains(&entry), "{} missing or misplaced", skill.id);
+        }
+        let mut unique_strands = strands.clone();
+        unique_strands.dedup();
+        assert_eq!(
+            unique_strands.len(),
+            strands.len(),
+            "a strand repeats: {out}"
+        );
+        for pair in tiers.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                assert!(
+                    tier_rank(&pair[0].1) < tier_rank(&pair[1].1),
+                    "tiers out of order in {}: {out}",
+                    pair[0].0
+                );
+            }
+        }
+        let numbers: Vec<usize> = out
+            .lines()
+            .filter_map(|line| line.strip_prefix("    "))
+            .map(|item| {
+                item.trim_start()
+                    .split_once('.')
+                    .and_then(|(number, _)| number.parse().ok())
+                    .expect("numbered item")
+            })
+            .collect();
+        assert_eq!(numbers, (1..=skills.len()).collect::<Vec<_>>());
     }
 
     #[test]

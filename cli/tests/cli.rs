@@ -424,6 +424,91 @@ fn content_lint_rejects_a_bad_seed_count() {
     assert!(!output.status.success());
 }
 
+/// Returns a skill file with 5 distinct questions, with or without a
+/// `small_reason` line.
+fn small_skill(reason: Option<&str>) -> String {
+    let reason_line = reason
+        .map(|reason| format!("small_reason = \"{reason}\"\n"))
+        .unwrap_or_default();
+    format!(
+        r#"id = "alg.linear.solve-one-step"
+title = "Solving one-step equations"
+tier = "KS3"
+strand = "algebra"
+task = "solve"
+unknowns = ["x"]
+hints = ["a", "b", "c"]
+{reason_line}
+[[template]]
+version = 1
+difficulty = 1
+params.r = {{ min = 2, max = 6 }}
+derived = ["c = 2 * r"]
+text = "Solve."
+start = "2x = {{c}}"
+answer = "x = {{r}}"
+form = "isolated"
+solution = ["x = {{r}}"]
+"#
+    )
+}
+
+fn catalogue_of(skill_file: &str, json: bool) -> Output {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let skills = dir.path().join("skills").join("algebra");
+    std::fs::create_dir_all(&skills).expect("create folder");
+    std::fs::write(skills.join("alg.linear.solve-one-step.toml"), skill_file).expect("write skill");
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let mut args = vec!["content", "catalogue", "--content", folder];
+    if json {
+        args.push("--json");
+    }
+    stepwise(&args, "")
+}
+
+#[test]
+fn catalogue_shows_small_reason() {
+    let reason = "only five whole answers fit";
+    let table = catalogue_of(&small_skill(Some(reason)), false);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    let text = stdout(&table);
+    assert!(
+        text.contains(&format!("5 exact  (under 1,000: {reason})")),
+        "{text}"
+    );
+    assert!(
+        text.contains("under 1,000: 1 skills, 0 of them without a small_reason"),
+        "{text}"
+    );
+
+    let json = catalogue_of(&small_skill(Some(reason)), true);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let value: Value = serde_json::from_str(&stdout(&json)).expect("catalogue JSON");
+    assert_eq!(value["skills"][0]["small_reason"], reason);
+    assert_eq!(value["skills"][0]["count"], "5");
+}
+
+#[test]
+fn catalogue_flags_small_skill_without_reason() {
+    let table = catalogue_of(&small_skill(None), false);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    let text = stdout(&table);
+    assert!(
+        text.contains("(under 1,000, no small_reason given)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("under 1,000: 1 skills, 1 of them without a small_reason"),
+        "{text}"
+    );
+}
+
+#[test]
+fn catalogue_rejects_empty_small_reason() {
+    let output = catalogue_of(&small_skill(Some(" ")), false);
+    assert_clean_error(&output, "empty small_reason");
+}
+
 #[test]
 fn pack_built_loaded_and_tampered() {
     let dir = tempfile::tempdir().expect("temporary folder");

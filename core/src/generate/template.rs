@@ -3,9 +3,11 @@
 //! load.
 //!
 //! A skill file contains the skill's metadata (`id`, `title`, `tier`, `strand`,
-//! `prerequisites`, `task`, `unknowns`, optional `rounding`, three `hints`
-//! and an optional `video`) and one or more `[[template]]` tables. Each
-//! template has:
+//! `prerequisites`, `task`, `unknowns`, optional `rounding`, three `hints`,
+//! an optional `video` and an optional `small_reason`) and one or more
+//! `[[template]]` tables. `small_reason` explains why a skill whose topic
+//! has few good questions produces fewer than 1,000 distinct ones, and the
+//! catalogue prints it next to the count. Each template has:
 //!
 //! - `version` (unique within the skill) and `difficulty` (1 to 3);
 //! - `params`: name to domain, either `{ min, max, step?, exclude? }` or
@@ -133,6 +135,7 @@ struct SkillFile {
     rounding: Option<RoundingSpec>,
     hints: Vec<String>,
     video: Option<Video>,
+    small_reason: Option<String>,
     template: Vec<TemplateFile>,
 }
 
@@ -179,6 +182,9 @@ pub struct Skill {
     /// A nudge, the name of the step, then an example line.
     pub hints: Vec<String>,
     pub video: Option<Video>,
+    /// Reason the skill has fewer than 1,000 distinct questions, for a topic
+    /// that allows no more.
+    pub small_reason: Option<String>,
     /// Sorted by version.
     pub templates: Vec<Template>,
 }
@@ -244,6 +250,7 @@ impl Skill {
             rounding: parsed.rounding,
             hints: parsed.hints,
             video: parsed.video,
+            small_reason: parsed.small_reason,
             templates,
         })
     }
@@ -326,6 +333,16 @@ fn check_skill_fields(skill: &SkillFile) -> Result<(), String> {
     }
     if skill.template.is_empty() {
         return Err("missing [[template]]; add at least one".into());
+    }
+    if skill
+        .small_reason
+        .as_ref()
+        .is_some_and(|reason| reason.trim().is_empty())
+    {
+        return Err(
+            "empty small_reason; explain why the topic has few questions or remove the field"
+                .into(),
+        );
     }
     if let Some(rounding) = &skill.rounding {
         check_rounding_shape(rounding)?;
