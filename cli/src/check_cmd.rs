@@ -146,7 +146,8 @@ pub fn format_line(line: &LineReport, width: usize) -> String {
 pub fn format_final(report: &Report) -> String {
     let verdict = final_verdict_name(report.final_answer.verdict);
     let message = report.final_answer.message.trim();
-    if message.is_empty() {
+    // The message may only repeat the verdict's name ("correct").
+    if message.is_empty() || message.eq_ignore_ascii_case(verdict) {
         format!("Final: {verdict}")
     } else {
         format!("Final: {verdict}: {message}")

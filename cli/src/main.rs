@@ -340,6 +340,23 @@ fn run_equiv(args: EquivArgs) -> Result<Outcome, AppError> {
 
 /// Sends `tracing` output to standard error, filtered by `STEPWISE_LOG`
 /// (default `warn`).
+/// Standard error for log lines, dropping what cannot be written. When the
+/// reader has gone (as with `2>&1 | head`), tracing-subscriber would
+/// otherwise report the failed write on standard error and panic.
+struct QuietStderr;
+
+impl Write for QuietStderr {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let _ = io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let _ = io::stderr().flush();
+        Ok(())
+    }
+}
+
 fn init_logging() {
     let filter = match std::env::var(LOG_ENV) {
         Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|error| {
@@ -353,7 +370,7 @@ fn init_logging() {
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(|| QuietStderr)
         .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .init();

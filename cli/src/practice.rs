@@ -688,7 +688,11 @@ impl Session<'_> {
         match verdict {
             FinalVerdict::Correct => {
                 let message = report.final_answer.message.trim();
-                self.say(format!("Correct. {message}").trim_end())?;
+                if message.is_empty() || message.eq_ignore_ascii_case("correct") {
+                    self.say("Correct.")?;
+                } else {
+                    self.say(&format!("Correct. {message}"))?;
+                }
                 Ok(true)
             }
             FinalVerdict::Incorrect | FinalVerdict::WrongForm => {

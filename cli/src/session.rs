@@ -55,6 +55,8 @@ pub enum RemoteError {
     BadServer(String),
     #[error("invalid --due `{0}`: give a date as YYYY-MM-DD")]
     BadDate(String),
+    #[error("--due {0} has already passed; give today's date or a later one")]
+    PastDate(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(io::Error),
     #[error("the live view ended: {0}; run the command again")]

@@ -252,9 +252,10 @@ pub fn run_sync(sync_args: &SyncArgs, out: &mut dyn Write) -> Result<(), RemoteE
         };
         writeln!(
             out,
-            "Work set: {}{state}: {} questions of {}{due} [{}]",
+            "Work set: {}{state}: {} question{} of {}{due} [{}]",
             assignment.title,
             assignment.questions,
+            if assignment.questions == 1 { "" } else { "s" },
             assignment.skills.join(", "),
             assignment.id
         )?;

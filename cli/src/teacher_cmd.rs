@@ -167,6 +167,11 @@ fn assign(client: &SyncClient, args: &AssignArgs, out: &mut dyn Write) -> Result
         .as_deref()
         .map(session::end_of_day_ms)
         .transpose()?;
+    if let (Some(due), Some(ms)) = (&args.due, due_ms) {
+        if ms <= crate::profiles_cmd::now_ms() {
+            return Err(RemoteError::PastDate(due.clone()));
+        }
+    }
     let request = AssignRequest {
         class_id: args.class.clone(),
         student_ids: args.students.clone(),

@@ -103,7 +103,7 @@ pub async fn assign(
     for skill in &request.skills {
         if !state.skills.iter().any(|s| &s.id == skill) {
             return Err(ApiError::BadRequest(format!(
-                "unknown skill `{skill}`; `stepwise practice --list` shows the skills"
+                "unknown skill `{skill}`; `stepwise content catalogue` lists the skills"
             )));
         }
     }
@@ -378,16 +378,18 @@ pub async fn comment(
             .transpose()?
             .ok_or_else(|| {
                 ApiError::NotFound(format!(
-                    "no line {} in attempt `{}`",
-                    request.line_index, request.attempt_id
+                    "attempt `{}` has no line {} (lines are numbered from 1); check the ids that `teacher working` shows",
+                    request.attempt_id,
+                    u64::from(request.line_index) + 1
                 ))
             })?;
     student_name_if_taught(&state, &user, &student)
         .await
         .map_err(|_| {
             ApiError::NotFound(format!(
-                "no line {} in attempt `{}`",
-                request.line_index, request.attempt_id
+                "attempt `{}` has no line {} (lines are numbered from 1); check the ids that `teacher working` shows",
+                request.attempt_id,
+                u64::from(request.line_index) + 1
             ))
         })?;
 

@@ -228,6 +228,28 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         } else {
             judge(task, &last_good, last_line.as_ref(), &line, &limits)
         };
+        let copied_question =
+            last_line.is_none() && line_report.report.diagnosis.as_deref() == Some("no-progress");
+        if copied_question {
+            // Many students copy the question out before the first step:
+            // that is not a mistake.
+            line_report.report.verdict = Verdict::Follows;
+            line_report.report.diagnosis = None;
+            line_report.report.message = "the question, copied out; now take a first step".into();
+        }
+        let after_mistake = matches!(
+            &last_readable,
+            Some((_, verdict, ecf)) if *verdict == Verdict::Wrong || *ecf
+        );
+        if after_mistake
+            && line_report.report.verdict == Verdict::Follows
+            && !line_report.report.ecf
+            && line_report.report.message == FOLLOWS_MESSAGE
+        {
+            line_report.report.message =
+                "follows from your last correct line, so the mistake above does not carry into it"
+                    .into();
+        }
         if is_system(task, &question) && line_report.report.verdict == Verdict::Follows {
             system_facts.push(line.clone());
         }
@@ -296,6 +318,9 @@ fn report(
     }
 }
 
+/// The message of a line that follows from the last correct line.
+const FOLLOWS_MESSAGE: &str = "follows from the line before";
+
 struct Judged {
     report: LineReport,
     message: String,
@@ -345,12 +370,7 @@ fn judge(
             } else if let Some(message) = same_as_before(last_good, line) {
                 judged(Verdict::Warning, Some("no-progress"), message, false)
             } else {
-                judged(
-                    Verdict::Follows,
-                    None,
-                    "follows from the line before".into(),
-                    false,
-                )
+                judged(Verdict::Follows, None, FOLLOWS_MESSAGE.into(), false)
             };
             j.equal = true;
             j

@@ -132,8 +132,19 @@ fn literal(text: &str, column: usize, limits: &Limits) -> Result<Literal, ParseE
     })
 }
 
+/// Maps a full-width character (as East Asian keyboards type digits,
+/// letters and signs) to its ASCII form, one character for one, so that
+/// error columns still match the typed line.
+fn narrow(c: char) -> char {
+    match u32::from(c) {
+        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
 fn lex(input: &str, limits: &Limits) -> Result<Vec<Token>, ParseError> {
-    let chars: Vec<char> = input.chars().collect();
+    let chars: Vec<char> = input.chars().map(narrow).collect();
     let mut tokens: Vec<Token> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -1052,6 +1063,13 @@ mod tests {
         let error = parse(input).expect_err(input);
         assert_eq!(error.column, column, "{input}: {error}");
         assert!(error.message.contains(message_part), "{input}: {error}");
+    }
+
+    #[test]
+    fn full_width_characters_read_as_ascii() {
+        reads("ｘ　＝　４", "x = 4");
+        reads("２ｘ＋３", "2x + 3");
+        fails("２ｘ＋（３", 4, "bracket");
     }
 
     #[test]
