@@ -93,7 +93,8 @@ pub struct AttemptArgs {
     pub student: StudentArgs,
     /// The question, as skill/version/seed (such as alg.linear.solve-both-sides/1/7).
     question: String,
-    /// The assignment this attempt counts toward.
+    /// The assignment this attempt counts toward (default: the open
+    /// assignment, earliest due first, that still wants this skill).
     #[arg(long, value_name = "ID")]
     assignment: Option<String>,
     /// Print the result as one JSON object.
@@ -206,6 +207,18 @@ pub fn attempt(
     let report = check_working(&question.check_task(), &lines);
 
     let (mut store, profile) = context.open_profile()?;
+    // Without --assignment, the attempt counts toward the open assignment
+    // (earliest due first) that still wants questions of this skill.
+    let assignment_id = match &args.assignment {
+        Some(id) => Some(id.clone()),
+        None => assignments::remaining_work(store.connection(), profile)?
+            .into_iter()
+            .filter(|item| item.skill_id == question.skill)
+            .find_map(|item| match item.reason {
+                NextReason::Assignment { assignment_id, .. } => Some(assignment_id),
+                _ => None,
+            }),
+    };
     let now = now_ms();
     let stored: Vec<StoredLine> = report
         .lines
@@ -228,7 +241,7 @@ pub fn attempt(
         question_text: question.text.clone(),
         start_line: question.start.clone(),
         started_at_ms: now,
-        assignment_id: args.assignment.clone(),
+        assignment_id: assignment_id.clone(),
     };
     let tx = store.transaction()?;
     let attempt_id =
@@ -240,6 +253,7 @@ pub fn attempt(
         let value = json!({
             "attempt": uuid,
             "question": attempt.question_id,
+            "assignment": assignment_id,
             "lines": report.lines.iter().skip(1).collect::<Vec<_>>(),
             "final": report.final_answer,
         });
@@ -255,7 +269,13 @@ pub fn attempt(
             writeln!(out, "{}", format_line(line, width))?;
         }
         writeln!(out, "final: {}", final_verdict_name(verdict))?;
-        writeln!(out, "recorded attempt {uuid}")?;
+        match &assignment_id {
+            Some(assignment) => writeln!(
+                out,
+                "recorded attempt {uuid} toward assignment {assignment}"
+            )?,
+            None => writeln!(out, "recorded attempt {uuid}")?,
+        }
     }
     Ok(if verdict == FinalVerdict::Correct {
         Outcome::Success

@@ -240,17 +240,17 @@ fn record_attempt(dir: &Path, seed: u64, assignment: &str) -> Vec<String> {
     let question = generate(skill, version, seed).expect("question");
     let mut typed = vec!["x = 123456".to_string()];
     typed.extend(question.solution.iter().cloned());
+    // Odd seeds leave out --assignment: the attempt should still count
+    // toward the open assignment that wants this skill.
+    let mut args = vec!["attempt".to_string(), question.id.to_string()];
+    if seed % 2 == 0 {
+        args.extend(["--assignment".to_string(), assignment.to_string()]);
+    }
+    args.extend(["--json".to_string(), "--".to_string()]);
     let output = Command::new(env!("CARGO_BIN_EXE_stepwise"))
         .arg("--data")
         .arg(dir)
-        .args([
-            "attempt",
-            &question.id.to_string(),
-            "--assignment",
-            assignment,
-            "--json",
-            "--",
-        ])
+        .args(&args)
         .args(&typed)
         .env("STEPWISE_LOG", "warn")
         .output()
@@ -263,6 +263,7 @@ fn record_attempt(dir: &Path, seed: u64, assignment: &str) -> Vec<String> {
     );
     let recorded: Value = serde_json::from_slice(&output.stdout).expect("attempt JSON");
     assert_eq!(recorded["final"]["verdict"], "correct", "{recorded}");
+    assert_eq!(recorded["assignment"], assignment, "{recorded}");
     typed
 }
 
