@@ -31,6 +31,9 @@ pub enum AppError {
     PinRequired { reason: String },
     #[error("{reason}")]
     WrongPin { reason: String },
+    /// Too many wrong PINs in a row: the profile refuses PINs for a while.
+    #[error("{reason}")]
+    PinLocked { reason: String },
     #[error("{reason}")]
     InvalidPin { reason: String },
     #[error("{reason}")]
@@ -48,6 +51,7 @@ impl From<StoreError> for AppError {
             StoreError::InvalidProfileName(_) => AppError::InvalidProfileName { reason },
             StoreError::PinRequired(_) => AppError::PinRequired { reason },
             StoreError::WrongPin(_) => AppError::WrongPin { reason },
+            StoreError::PinLocked { .. } => AppError::PinLocked { reason },
             StoreError::InvalidPin => AppError::InvalidPin { reason },
             other => {
                 tracing::warn!(error = %other, "database call failed");
@@ -399,7 +403,7 @@ impl StepwiseStore {
     /// Checks the PIN, if the profile has one, and makes it the profile
     /// whose work the app shows and records.
     pub fn unlock(&self, name: String, pin: Option<String>) -> Result<ProfileRecord, AppError> {
-        let id = profiles::unlock(self.store().connection(), &name, pin.as_deref())?;
+        let id = profiles::unlock(self.store().connection(), &name, pin.as_deref(), now_ms())?;
         let profile = self.find(&name)?;
         self.set_unlocked(Some(Unlocked {
             id,

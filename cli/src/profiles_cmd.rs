@@ -113,7 +113,7 @@ pub fn resolve(
 
 /// Unlocks `name`, saying how to give a PIN when one is needed.
 fn unlock(store: &Store, name: &str, pin: Option<&str>) -> Result<ProfileId, ProfileError> {
-    profiles::unlock(store.connection(), name, pin).map_err(|error| match error {
+    profiles::unlock(store.connection(), name, pin, now_ms()).map_err(|error| match error {
         StoreError::PinRequired(name) => ProfileError::PinNeeded(name),
         other => ProfileError::Store(other),
     })
@@ -144,7 +144,12 @@ pub fn run(
             }
         }
         ProfilesCommand::Remove { name } => {
-            let id = profiles::unlock(store.connection(), name, pin_from_env().as_deref())?;
+            let id = profiles::unlock(
+                store.connection(),
+                name,
+                pin_from_env().as_deref(),
+                now_ms(),
+            )?;
             let tx = store.transaction()?;
             profiles::remove(&tx, id)?;
             tx.commit().map_err(StoreError::from)?;

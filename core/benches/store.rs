@@ -126,7 +126,7 @@ fn main() {
     for _ in 0..100 {
         let started = Instant::now();
         let store = Store::open(dir.path()).expect("open");
-        let id = profiles::unlock(store.connection(), "bench", None).expect("unlock");
+        let id = profiles::unlock(store.connection(), "bench", None, 0).expect("unlock");
         let next = progress::next(store.connection(), id, T0 + 400 * 86_400_000, &known, 10)
             .expect("next");
         open_and_next.push(started.elapsed());

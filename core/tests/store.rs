@@ -259,21 +259,82 @@ fn profiles_see_only_their_own_work() {
 }
 
 #[test]
+fn wrong_pins_lock_profile_for_a_while() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut store = Store::open(dir.path()).expect("open");
+    let id = add_profile(&mut store, "Dan", Some("2468"));
+    let conn = store.connection();
+    let start = 1_000_000;
+    for attempt in 0..profiles::FREE_PIN_TRIES {
+        assert!(
+            matches!(
+                profiles::unlock(conn, "Dan", Some("0000"), start),
+                Err(StoreError::WrongPin(_))
+            ),
+            "wrong PIN {attempt}"
+        );
+    }
+    // Even the right PIN is refused while the profile is locked.
+    let locked = profiles::unlock(conn, "Dan", Some("2468"), start + 1_000);
+    assert!(
+        matches!(locked, Err(StoreError::PinLocked { seconds: 29, .. })),
+        "{locked:?}"
+    );
+    // A wrong PIN after the lock ends locks it again for twice as long.
+    let after = start + 31_000;
+    assert!(matches!(
+        profiles::unlock(conn, "Dan", Some("0000"), after),
+        Err(StoreError::WrongPin(_))
+    ));
+    assert!(matches!(
+        profiles::unlock(conn, "Dan", Some("2468"), after + 59_000),
+        Err(StoreError::PinLocked { seconds: 1, .. })
+    ));
+    // The right PIN once the lock ends opens it and clears the count.
+    assert_eq!(
+        profiles::unlock(conn, "Dan", Some("2468"), after + 60_000).expect("unlock"),
+        id
+    );
+    assert!(matches!(
+        profiles::unlock(conn, "Dan", Some("0000"), after + 60_001),
+        Err(StoreError::WrongPin(_))
+    ));
+    assert_eq!(
+        profiles::unlock(conn, "Dan", Some("2468"), after + 60_002).expect("unlock"),
+        id
+    );
+}
+
+#[test]
+fn pin_lock_grows_to_an_hour() {
+    assert_eq!(profiles::pin_lock_ms(profiles::FREE_PIN_TRIES - 1), None);
+    assert_eq!(
+        profiles::pin_lock_ms(profiles::FREE_PIN_TRIES),
+        Some(30_000)
+    );
+    assert_eq!(
+        profiles::pin_lock_ms(profiles::FREE_PIN_TRIES + 1),
+        Some(60_000)
+    );
+    assert_eq!(profiles::pin_lock_ms(u32::MAX), Some(3_600_000));
+}
+
+#[test]
 fn pin_protects_profile() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut store = Store::open(dir.path()).expect("open");
     let id = add_profile(&mut store, "Cat", Some("2468"));
     let conn = store.connection();
     assert!(matches!(
-        profiles::unlock(conn, "Cat", None),
+        profiles::unlock(conn, "Cat", None, 0),
         Err(StoreError::PinRequired(_))
     ));
     assert!(matches!(
-        profiles::unlock(conn, "cat", Some("1357")),
+        profiles::unlock(conn, "cat", Some("1357"), 0),
         Err(StoreError::WrongPin(_))
     ));
     assert_eq!(
-        profiles::unlock(conn, "CAT", Some("2468")).expect("unlock"),
+        profiles::unlock(conn, "CAT", Some("2468"), 0).expect("unlock"),
         id
     );
     let hash: String = conn
@@ -300,7 +361,7 @@ fn pin_protects_profile() {
         Err(StoreError::ProfileExists(_))
     ));
     assert!(matches!(
-        profiles::unlock(&tx, "Eve", None),
+        profiles::unlock(&tx, "Eve", None, 0),
         Err(StoreError::ProfileNotFound(_))
     ));
 }

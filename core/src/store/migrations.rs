@@ -40,10 +40,22 @@ const MIGRATIONS: &[Migration] = &[
         sql: V2,
         after: Some(super::attempts::backfill_v2),
     },
+    Migration {
+        version: 3,
+        sql: V3,
+        after: None,
+    },
 ];
 
 /// The newest schema version this build can open.
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
+
+/// Schema version 3: wrong PINs in a row and the time until which a
+/// profile refuses PINs, so that a PIN cannot be guessed by trying them all.
+const V3: &str = "
+    ALTER TABLE profiles ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE profiles ADD COLUMN pin_locked_until_ms INTEGER;
+";
 
 /// Schema version 1, as the terminal program first shipped it.
 pub const V1: &str = "

@@ -79,6 +79,8 @@ pub enum StoreError {
     PinRequired(String),
     #[error("wrong PIN for profile `{0}`")]
     WrongPin(String),
+    #[error("profile `{name}` is locked after too many wrong PINs; try again in {seconds} s")]
+    PinLocked { name: String, seconds: i64 },
     #[error("invalid PIN: use 4 to 12 digits")]
     InvalidPin,
     #[error("failed to hash the PIN: {0}")]

@@ -83,15 +83,20 @@ pub fn find(conn: &Connection, name: &str) -> Result<Option<Profile>, StoreError
 
 /// Returns the id of the profile named `name` once its PIN, if it has one,
 /// is verified.
-pub fn unlock(conn: &Connection, name: &str, pin: Option<&str>) -> Result<ProfileId, StoreError> {
-    let row: Option<(i64, Option<String>)> = conn
+pub fn unlock(
+    conn: &Connection,
+    name: &str,
+    pin: Option<&str>,
+    now_ms: i64,
+) -> Result<ProfileId, StoreError> {
+    let row: Option<(i64, Option<String>, u32, Option<i64>)> = conn
         .query_row(
-            "SELECT id, pin_hash FROM profiles WHERE name = ?1",
+            "SELECT id, pin_hash, failed_pins, pin_locked_until_ms FROM profiles WHERE name = ?1",
             [name.trim()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
-    let Some((id, pin_hash)) = row else {
+    let Some((id, pin_hash, failed, locked_until)) = row else {
         return Err(StoreError::ProfileNotFound(name.to_string()));
     };
     let Some(pin_hash) = pin_hash else {
@@ -100,6 +105,12 @@ pub fn unlock(conn: &Connection, name: &str, pin: Option<&str>) -> Result<Profil
     let Some(pin) = pin else {
         return Err(StoreError::PinRequired(name.to_string()));
     };
+    if let Some(until) = locked_until.filter(|until| *until > now_ms) {
+        return Err(StoreError::PinLocked {
+            name: name.to_string(),
+            seconds: (until - now_ms + 999) / 1000,
+        });
+    }
     let parsed = PasswordHash::new(&pin_hash).map_err(|_| StoreError::InvalidValue {
         column: "profiles.pin_hash",
         value: "(not a PHC string)".to_string(),
@@ -108,10 +119,35 @@ pub fn unlock(conn: &Connection, name: &str, pin: Option<&str>) -> Result<Profil
         .verify_password(pin.as_bytes(), &parsed)
         .is_err()
     {
-        tracing::warn!(profile = id, "wrong PIN");
+        let failed = failed.saturating_add(1);
+        let locked_until = pin_lock_ms(failed).map(|lock| now_ms.saturating_add(lock));
+        conn.execute(
+            "UPDATE profiles SET failed_pins = ?1, pin_locked_until_ms = ?2 WHERE id = ?3",
+            params![failed, locked_until, id],
+        )?;
+        tracing::warn!(profile = id, failed, "wrong PIN");
         return Err(StoreError::WrongPin(name.to_string()));
     }
+    if failed > 0 {
+        conn.execute(
+            "UPDATE profiles SET failed_pins = 0, pin_locked_until_ms = NULL WHERE id = ?1",
+            [id],
+        )?;
+    }
     Ok(ProfileId(id))
+}
+
+/// Wrong PINs in a row allowed before a profile starts refusing PINs.
+pub const FREE_PIN_TRIES: u32 = 5;
+
+/// How long a profile refuses PINs after `failed` wrong ones in a row: not
+/// at all below [`FREE_PIN_TRIES`], then 30 s, doubling with each further
+/// wrong PIN up to one hour. Trying all 10,000 four-digit PINs then takes
+/// over a year.
+pub fn pin_lock_ms(failed: u32) -> Option<i64> {
+    let over = failed.checked_sub(FREE_PIN_TRIES)?;
+    let doubling = over.min(7);
+    Some((30_000_i64 << doubling).min(3_600_000))
 }
 
 /// Removes a profile and everything stored for it, including events not yet
