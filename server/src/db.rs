@@ -39,6 +39,25 @@ pub struct Db {
     writer: Mutex<()>,
 }
 
+/// Opens one connection to the SQLite database at `url` and reads its
+/// schema, failing with the database's own error.
+async fn check_sqlite(url: &str) -> Result<(), ServerError> {
+    use sqlx::Connection;
+    let connect_error = |source| ServerError::Connect {
+        url: redact(url),
+        source,
+    };
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .map_err(connect_error)?;
+    sqlx::raw_sql("PRAGMA journal_mode = WAL; SELECT COUNT(*) FROM sqlite_master;")
+        .execute(&mut conn)
+        .await
+        .map_err(connect_error)?;
+    conn.close().await.map_err(connect_error)?;
+    Ok(())
+}
+
 impl Db {
     /// Opens `database` when given (a `postgres://` or `sqlite://` URL), else
     /// the SQLite file `stepwise.db` in `data_dir`, creating it if missing.
@@ -64,6 +83,12 @@ impl Db {
         } else {
             return Err(ServerError::DatabaseUrl { url: redact(&url) });
         };
+        if engine == Engine::Sqlite {
+            // The pool retries a failing connection until its timeout, so a
+            // file that is not a database would show only as a timeout. One
+            // connection first reports the real cause at once.
+            check_sqlite(&url).await?;
+        }
         let options = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 4 } else { 16 })
             .acquire_timeout(Duration::from_secs(10));

@@ -65,3 +65,16 @@ async fn migrates_from_version_one_on_postgres() {
     let Some(base) = postgres_url() else { return };
     from_version_one(Backend::Postgres(fresh_postgres(&base).await)).await;
 }
+
+#[tokio::test]
+async fn corrupt_sqlite_file_fails_at_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let noise: Vec<u8> = (0..20_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(dir.path().join("stepwise.db"), noise).expect("write");
+    let error = match Db::open(None, dir.path()).await {
+        Ok(_) => panic!("a file of noise opened as a database"),
+        Err(error) => error.to_string(),
+    };
+    // The pool alone would wait out its timeout and report only that.
+    assert!(error.contains("not a database"), "{error}");
+}
