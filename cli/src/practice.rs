@@ -27,6 +27,12 @@ use stepwise_core::store::attempts::{self, AttemptId, AttemptStatus, NewAttempt,
 use stepwise_core::store::{drafts, ProfileId, Store, StoreError};
 
 /// File name of the line history inside the data folder.
+/// The longest line of working accepted, in characters: the parser's own
+/// limit, so that a longer line is refused before it is stored.
+fn max_line_chars() -> usize {
+    stepwise_core::maths::Limits::default().max_chars
+}
+
 const HISTORY_FILE: &str = "history.txt";
 
 const HELP: &str = "\
@@ -427,12 +433,18 @@ impl Session<'_> {
     }
 
     /// Reads a line, echoing prompt and line when input is not interactive.
+    /// A very long line is echoed cut short.
     fn prompt(&mut self, prompt: &str) -> Result<Option<String>, PracticeError> {
         self.out.flush()?;
         let line = self.input.read(prompt)?;
         if let Some(line) = &line {
             if !self.input.is_interactive() {
-                writeln!(self.out, "{prompt}{line}")?;
+                if line.chars().count() > max_line_chars() {
+                    let start: String = line.chars().take(40).collect();
+                    writeln!(self.out, "{prompt}{start}...")?;
+                } else {
+                    writeln!(self.out, "{prompt}{line}")?;
+                }
             }
         }
         Ok(line)
@@ -637,6 +649,11 @@ impl Session<'_> {
                 command if command.starts_with(':') => self.say(&format!(
                     "Unknown command `{command}`; type :help to see the commands."
                 ))?,
+                line if line.chars().count() > max_line_chars() => self.say(&format!(
+                    "That line is too long to check ({} characters; at most {}). Type it again, shorter.",
+                    line.chars().count(),
+                    max_line_chars()
+                ))?,
                 line => {
                     if self.enter_line(&mut work, line)? {
                         return Ok(QuestionEnd::Next);
@@ -807,6 +824,25 @@ mod tests {
         };
         session.run(skill).expect("session runs");
         String::from_utf8(out).expect("UTF-8 output")
+    }
+
+    #[test]
+    fn overlong_line_refused_not_stored() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let long = "x".repeat(max_line_chars() + 1);
+        let out = run_script(
+            dir.path(),
+            &format!("{long}\n:quit\n"),
+            Some("alg.linear.solve-two-step"),
+        );
+        assert!(out.contains("That line is too long to check"), "{out}");
+        assert!(!out.contains(&long), "the whole line was echoed");
+        let store = Store::open(dir.path()).expect("open store");
+        let stored: i64 = store
+            .connection()
+            .query_row("SELECT COUNT(*) FROM attempt_lines", [], |row| row.get(0))
+            .expect("count lines");
+        assert_eq!(stored, 0);
     }
 
     #[test]
