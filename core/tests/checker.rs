@@ -216,6 +216,63 @@ fn equation_misconceptions() {
 }
 
 #[test]
+fn multiplied_one_term_named() {
+    diagnosis(
+        "solve for=x",
+        &["x/2 + 3 = 7", "x + 3 = 14"],
+        "multiplied-one-term",
+    );
+    diagnosis(
+        "solve for=x",
+        &["x/3 - 2 = 5", "x - 2 = 15"],
+        "multiplied-one-term",
+    );
+}
+
+#[track_caller]
+fn no_diagnosis(kind: &str, lines: &[&str]) {
+    let report = check_working(&task(kind), lines);
+    let last = report.lines.last().expect("lines");
+    assert_eq!(last.verdict, Verdict::Wrong, "{lines:?}: {report:#?}");
+    assert_eq!(last.diagnosis, None, "{lines:?}: {report:#?}");
+}
+
+#[test]
+fn guesses_not_named_as_slips() {
+    // A bare wrong answer could come from any slip on the way.
+    no_diagnosis("solve for=x", &["10x + 3 = 5x - 7", "x = 2"]);
+    // A side with one term has no term to move.
+    no_diagnosis("solve for=x", &["-x = 5", "x = 5"]);
+}
+
+#[test]
+fn recovery_and_copied_question() {
+    let report = check_working(
+        &task("solve for=x"),
+        &["7x + 5 = 3x + 33", "4x + 5 = 34", "x = 7"],
+    );
+    assert_eq!(letters(&report), "S X F");
+    assert!(
+        report.lines[2].message.contains("last correct line"),
+        "{report:#?}"
+    );
+    assert_eq!(report.final_answer.verdict, Correct);
+
+    let report = check_working(
+        &task("solve for=x"),
+        &["7x + 5 = 3x + 33", "7x + 5 = 3x + 33", "4x = 28", "x = 7"],
+    );
+    assert_eq!(letters(&report), "S F F F");
+    assert_eq!(report.lines[1].diagnosis, None);
+    // A line repeated later in the working is still a line with no progress.
+    let report = check_working(
+        &task("solve for=x"),
+        &["7x + 5 = 3x + 33", "4x = 28", "4x = 28", "x = 7"],
+    );
+    assert_eq!(letters(&report), "S F W F");
+}
+
+#[test]
 fn expression_misconceptions() {
     diagnosis("expand", &["(x + 3)^2", "x^2 + 9"], "power-of-sum");
     diagnosis(

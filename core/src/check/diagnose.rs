@@ -883,6 +883,10 @@ fn diagnose_statement(
     // A term moved to the other side without changing its sign.
     for (side, other, on_left) in [(left, right, true), (right, left, false)] {
         let terms = signed_terms(side);
+        // Moving a side's only term is moving the whole side, not a term.
+        if terms.len() < 2 {
+            continue;
+        }
         for (i, (term, negative)) in terms.iter().enumerate() {
             let rest: Vec<(Expr, bool)> = terms
                 .iter()
@@ -951,6 +955,24 @@ fn diagnose_statement(
                     statement,
                 ));
             }
+            // Only one term of a side multiplied, as when clearing a fraction.
+            let other_multiplied = bin(BinOp::Mul, group(other.clone()), divisor.clone());
+            for i in 0..terms.len() {
+                let mut changed = terms.clone();
+                changed[i].0 = bin(BinOp::Mul, group(changed[i].0.clone()), divisor.clone());
+                let side_multiplied = rebuild(&changed);
+                let statement = if on_left {
+                    relation(side_multiplied, op, other_multiplied.clone())
+                } else {
+                    relation(other_multiplied.clone(), op, side_multiplied)
+                };
+                candidates.push((
+                    "multiplied-one-term",
+                    "when you multiply both sides, multiply every term on each side, not just one"
+                        .into(),
+                    statement,
+                ));
+            }
         }
         // The same operation done where its inverse was needed.
         for (a, b) in [(BinOp::Mul, BinOp::Div), (BinOp::Div, BinOp::Mul)] {
@@ -969,8 +991,14 @@ fn diagnose_statement(
     }
 
     // In one unknown many different slips give the same solution, so a
-    // candidate whose two sides match the student's sides wins.
-    let mut fallback = None;
+    // candidate whose two sides match the student's sides wins. Without
+    // one, a slip is named only when every candidate with the student's
+    // solutions is that same slip: a bare answer reached by several slips
+    // says nothing about which one it was.
+    let mut fallback: Option<(&'static str, String)> = None;
+    // A bare answer such as `x = 2` can come from any slip on the way, so
+    // it is named only when a candidate matches it side for side.
+    let mut ambiguous = is_bare_answer(student);
     for (id, message, candidate) in candidates.into_iter().take(MAX_CANDIDATES) {
         if !same_set(task, &candidate, student, limits) {
             continue;
@@ -978,9 +1006,34 @@ fn diagnose_statement(
         if sides_match(&candidate, student, limits) {
             return Some((id, message));
         }
-        fallback.get_or_insert((id, message));
+        match &fallback {
+            None => fallback = Some((id, message)),
+            Some((first, _)) if *first != id => ambiguous = true,
+            Some(_) => {}
+        }
     }
-    fallback
+    if ambiguous {
+        None
+    } else {
+        fallback
+    }
+}
+
+/// True for `letter = value` or `value = letter`, with no letter in the value.
+fn is_bare_answer(statement: &Statement) -> bool {
+    let Statement::Relation { parts, ops } = statement else {
+        return false;
+    };
+    if parts.len() != 2 || ops[0] != RelOp::Eq {
+        return false;
+    }
+    let no_letters = |expr: &Expr| {
+        let mut letters = Vec::new();
+        crate::maths::equiv::collect_vars(expr, &mut letters);
+        letters.is_empty()
+    };
+    matches!((strip(&parts[0]), strip(&parts[1])), (Expr::Var(_), value) if no_letters(value))
+        || matches!((strip(&parts[0]), strip(&parts[1])), (value, Expr::Var(_)) if no_letters(value))
 }
 
 /// True when each side of one relation equals the matching side of the other.

@@ -228,8 +228,11 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         } else {
             judge(task, &last_good, last_line.as_ref(), &line, &limits)
         };
-        let copied_question =
-            last_line.is_none() && line_report.report.diagnosis.as_deref() == Some("no-progress");
+        // Only for equations: in an expression task the copied question
+        // may already be the answer (an expression that does not factorise).
+        let copied_question = last_line.is_none()
+            && task.works_with_statements()
+            && line_report.report.diagnosis.as_deref() == Some("no-progress");
         if copied_question {
             // Many students copy the question out before the first step:
             // that is not a mistake.
