@@ -12,6 +12,7 @@ use serde::Serialize;
 use stepwise_core::generate::builtin::builtin;
 use stepwise_core::generate::{generate_by_id, QuestionId};
 use stepwise_core::sync::client::SyncClient;
+use stepwise_core::sync::remote::{LiveDecoder, LiveEvent};
 use stepwise_core::sync::views::{
     AssignRequest, AssignResponse, ClassSummary, CommentRequest, LiveLine, StudentWork,
 };
@@ -307,7 +308,7 @@ async fn watch(
     let deadline = args
         .seconds
         .map(|seconds| tokio::time::Instant::now() + Duration::from_secs(seconds));
-    let mut buffer = String::new();
+    let mut decoder = LiveDecoder::default();
     let mut shown = 0u64;
     loop {
         if args.lines.is_some_and(|limit| shown >= limit) {
@@ -324,36 +325,24 @@ async fn watch(
         let Some(bytes) = chunk else {
             return Err(RemoteError::StreamCut("the server closed it".into()));
         };
-        buffer.push_str(&String::from_utf8_lossy(&bytes));
-        // Events end with a blank line.
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            let (name, data) = parse_event(&block);
-            match name.as_deref() {
-                Some("open") => {
+        for event in decoder.push(&bytes) {
+            match event {
+                LiveEvent::Open => {
                     let _ = writeln!(io::stderr(), "Watching; lines appear as they arrive.");
                 }
-                Some("lagged") => {
+                LiveEvent::Lagged => {
                     let _ = writeln!(
                         io::stderr(),
                         "Some lines were missed; `stepwise teacher working` shows them all."
                     );
                 }
-                Some("line") => {
-                    let line: LiveLine = match serde_json::from_str(&data) {
-                        Ok(line) => line,
-                        Err(error) => {
-                            tracing::warn!(%error, "skipped a live line that does not parse");
-                            continue;
-                        }
-                    };
+                LiveEvent::Line(line) => {
                     print_live_line(out, &line, args.common.json)?;
                     shown += 1;
                     if args.lines.is_some_and(|limit| shown >= limit) {
                         return Ok(());
                     }
                 }
-                _ => {}
             }
         }
     }
@@ -379,20 +368,6 @@ fn print_live_line(out: &mut dyn Write, line: &LiveLine, json: bool) -> Result<(
     }
     out.flush()?;
     Ok(())
-}
-
-/// Splits one server-sent event block into its name and data.
-fn parse_event(block: &str) -> (Option<String>, String) {
-    let mut name = None;
-    let mut data = Vec::new();
-    for line in block.lines() {
-        if let Some(value) = line.strip_prefix("event:") {
-            name = Some(value.trim().to_string());
-        } else if let Some(value) = line.strip_prefix("data:") {
-            data.push(value.strip_prefix(' ').unwrap_or(value));
-        }
-    }
-    (name, data.join("\n"))
 }
 
 fn comment(
@@ -434,15 +409,6 @@ pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_sent_events_parse() {
-        let (name, data) = parse_event("event: line\ndata: {\"a\":1}\n\n");
-        assert_eq!(name.as_deref(), Some("line"));
-        assert_eq!(data, "{\"a\":1}");
-        let (name, data) = parse_event(": keep-alive\n\n");
-        assert_eq!((name, data.as_str()), (None, ""));
-    }
 
     #[test]
     fn ids_stay_one_path_segment() {

@@ -246,6 +246,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn event_block_name_and_data() {
+        let (name, data) = parse_event("event: line\ndata: {\"a\":1}\n\n");
+        assert_eq!(name.as_deref(), Some("line"));
+        assert_eq!(data, "{\"a\":1}");
+        let (name, data) = parse_event(": keep-alive\n\n");
+        assert_eq!((name, data.as_str()), (None, ""));
+    }
+
+    #[test]
     fn live_decoder_splits_events_across_chunks() {
         let mut decoder = LiveDecoder::default();
         assert_eq!(
