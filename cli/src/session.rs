@@ -147,7 +147,7 @@ impl Session {
         self.client_with(RetryPolicy::default())
     }
 
-    /// Builds a client for this session's server and token that retries as `policy` says.
+    /// Builds a client for this session's server and token, retrying by `policy`.
     pub fn client_with(&self, policy: RetryPolicy) -> Result<SyncClient, RemoteError> {
         Ok(SyncClient::new(
             &self.server,

@@ -65,8 +65,8 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
 /// 40 bytes, which gzip and its headers would make longer.
 const COMPRESS_FROM_BYTES: u16 = 512;
 
-/// Answers every path of protocol version 1, which this server dropped when
-/// version 2 made push batches compact.
+/// Responds to every path of protocol version 1 with 410 Gone. Version 2
+/// replaced it with compact push batches.
 async fn version_one_gone() -> ApiError {
     ApiError::Gone(format!(
         "this server speaks sync protocol version 2 under {}; version 1 is no longer served, so update the app",

@@ -3,9 +3,10 @@
 //!
 //! A push takes a batch from the [`Outbox`], sends it, and acknowledges the
 //! batch to the outbox only when the server's response accounts for every
-//! event in it, so an event leaves the device only once the server holds
-//! it (or refused it for good). A request that fails on the way (no network, a cut connection, a
-//! 5xx, a 429) is retried after [`RetryPolicy::delay`].
+//! event in it. So an event leaves the device only once the server has
+//! stored it or rejected it for good. A request that fails on the way (no
+//! network, a cut connection, a 5xx, a 429) is retried after
+//! [`RetryPolicy::delay`].
 
 use std::time::Duration;
 

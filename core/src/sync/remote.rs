@@ -28,7 +28,7 @@ pub enum DeviceSyncError {
     Store(#[from] StoreError),
 }
 
-/// What one device sync did.
+/// The outcome of one device sync: events pushed and updates pulled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     pub pushed: PushReport,

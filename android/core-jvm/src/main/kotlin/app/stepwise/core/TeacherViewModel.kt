@@ -34,7 +34,7 @@ data class MarkingState(
     val error: String? = null,
 )
 
-/** What the console screens draw. */
+/** The state that the console screens draw. */
 data class ConsoleState(
     val classes: List<ClassRecord> = emptyList(),
     val summary: ClassSummaryRecord? = null,
