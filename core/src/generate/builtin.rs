@@ -1,13 +1,35 @@
 //! The skills compiled into the binary, so that the apps and the CLI can
 //! generate questions on first launch with no network.
 //!
+//! `build.rs` compiles every file under `content/skills/` into one
+//! gzip-compressed JSON document, which [`builtin`] loads: the phone library
+//! carries neither the TOML text nor a TOML parser. With the `toml` feature
+//! (the CLI, packs, tests), [`SOURCES`] also holds each file's own text.
+//!
 //! Every file under `content/skills/` must be listed in [`SOURCES`]; a test
 //! fails when one is missing. Each file's path must be
 //! `<strand>/<id>.toml`, matching the skill's own `strand` and `id`.
 
+use std::io::Read as _;
+
+use flate2::read::GzDecoder;
+use serde::Deserialize;
+
+use super::template::SkillFile;
 use super::{GenerateError, Skill};
 
+/// The built-in skills as `build.rs` compiled them.
+const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/skills.json.gz"));
+
+/// What the compiled document holds per skill file.
+#[derive(Deserialize)]
+struct CompiledFile {
+    path: String,
+    skill: SkillFile,
+}
+
 /// Each built-in skill file's path under `content/skills/` and its text.
+#[cfg(feature = "toml")]
 pub const SOURCES: &[(&str, &str)] = &[
     (
         "algebra/alg.brackets.expand-double.toml",
@@ -611,18 +633,36 @@ pub const SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads and checks every built-in skill, in [`SOURCES`] order.
+/// Loads and checks every built-in skill, in [`SOURCES`] order (by path).
 pub fn builtin() -> Result<Vec<Skill>, GenerateError> {
-    SOURCES
-        .iter()
-        .map(|(path, source)| load_skill(path, source))
+    let broken = |reason: String| GenerateError::InvalidSkill {
+        file: "the built-in skills".to_string(),
+        reason: format!("{reason}; rebuild stepwise-core"),
+    };
+    let mut json = Vec::new();
+    GzDecoder::new(COMPILED)
+        .read_to_end(&mut json)
+        .map_err(|error| broken(format!("cannot decompress them: {error}")))?;
+    let files: Vec<CompiledFile> = serde_json::from_slice(&json)
+        .map_err(|error| broken(format!("cannot read them: {error}")))?;
+    files
+        .into_iter()
+        .map(|file| {
+            let skill = Skill::from_parsed(&file.path, file.skill)?;
+            check_path(&file.path, skill)
+        })
         .collect()
 }
 
 /// Parses one skill file whose path under `content/skills/` is `path`, and
 /// checks that the path is `<strand>/<id>.toml`.
+#[cfg(feature = "toml")]
 pub fn load_skill(path: &str, source: &str) -> Result<Skill, GenerateError> {
-    let skill = Skill::from_toml(path, source)?;
+    check_path(path, Skill::from_toml(path, source)?)
+}
+
+/// Returns `skill` if `path` is `<strand>/<id>.toml` for it.
+fn check_path(path: &str, skill: Skill) -> Result<Skill, GenerateError> {
     let expected = format!("{}/{}.toml", skill.strand, skill.id);
     if path != expected {
         return Err(GenerateError::InvalidSkill {

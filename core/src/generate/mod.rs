@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod eval;
 pub mod lint;
 pub mod order;
+#[cfg(feature = "toml")]
 pub mod pack;
 pub mod render;
 pub mod rng;

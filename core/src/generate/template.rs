@@ -122,7 +122,7 @@ pub struct Video {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SkillFile {
+pub(super) struct SkillFile {
     id: String,
     title: String,
     tier: Tier,
@@ -210,13 +210,23 @@ pub struct Template {
 
 impl Skill {
     /// Parses and checks one skill file; `file` names it in errors.
+    #[cfg(feature = "toml")]
     pub fn from_toml(file: &str, source: &str) -> Result<Skill, GenerateError> {
+        let parsed: SkillFile =
+            toml::from_str(source).map_err(|error| GenerateError::InvalidSkill {
+                file: file.to_string(),
+                reason: error.to_string(),
+            })?;
+        Skill::from_parsed(file, parsed)
+    }
+
+    /// Checks a skill file already parsed (from TOML, or from the JSON that
+    /// the build compiles the built-in files into); `file` names it in errors.
+    pub(super) fn from_parsed(file: &str, parsed: SkillFile) -> Result<Skill, GenerateError> {
         let invalid = |reason: String| GenerateError::InvalidSkill {
             file: file.to_string(),
             reason,
         };
-        let parsed: SkillFile =
-            toml::from_str(source).map_err(|error| invalid(error.to_string()))?;
         check_skill_fields(&parsed).map_err(invalid)?;
 
         let mut templates = Vec::new();

@@ -242,6 +242,26 @@ fn builtin_skills_load() {
     assert_eq!(ids.len(), skills.len(), "duplicate skill ids");
 }
 
+/// The compiled skills that the phone library loads must be the skills the
+/// TOML files say: same order, same fields, same templates.
+#[test]
+fn compiled_skills_match_their_toml_files() {
+    let compiled = builtin_skills();
+    let from_toml: Vec<Skill> = builtin::SOURCES
+        .iter()
+        .map(|(path, text)| builtin::load_skill(path, text).expect("skill file loads"))
+        .collect();
+    assert_eq!(compiled.len(), from_toml.len());
+    for (compiled, parsed) in compiled.iter().zip(&from_toml) {
+        assert_eq!(
+            format!("{compiled:?}"),
+            format!("{parsed:?}"),
+            "skill {} differs between the compiled document and its TOML file",
+            parsed.id
+        );
+    }
+}
+
 fn toml_files_under(directory: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let entries = std::fs::read_dir(directory).expect("content directory is readable");
