@@ -366,9 +366,13 @@ impl TeacherConsole {
         Ok(self.account.checked(work.await)?.into())
     }
 
-    /// Comments on line `line_index` (counted from 0) of an attempt.
+    /// Comments on line `line_index` (counted from 0) of an attempt of the
+    /// student `student_id`. Attempt ids are unique per student only, so
+    /// without the student the call fails when two of the teacher's
+    /// students use the attempt id.
     pub async fn comment(
         &self,
+        student_id: Option<String>,
         attempt_id: String,
         line_index: u32,
         text: String,
@@ -378,6 +382,7 @@ impl TeacherConsole {
             attempt_id,
             line_index,
             text,
+            student_id,
         };
         let work = runtime::spawn(async move { client.comment(&request, &mut retry_rng()).await });
         self.account.checked(work.await).map(drop)

@@ -102,6 +102,10 @@ pub struct CommentArgs {
     /// The line's number, counting from 1 as `working` shows them.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     line: u32,
+    /// The student's id, needed only when two of your students use the
+    /// same attempt id.
+    #[arg(long, value_name = "ID")]
+    student: Option<String>,
     /// The comment.
     text: String,
     #[command(flatten)]
@@ -367,6 +371,7 @@ fn comment(
         attempt_id: args.attempt.clone(),
         line_index: args.line - 1,
         text: args.text.clone(),
+        student_id: args.student.clone(),
     };
     let comment_id = block_on(client.comment(&request, &mut retry_rng()))??;
     let response = serde_json::json!({ "comment_id": comment_id });

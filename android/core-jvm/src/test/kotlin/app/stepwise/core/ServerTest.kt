@@ -233,9 +233,9 @@ class ServerTest {
         assertEquals("x = 12345", attempt.lines.single().input)
         // A skipped attempt reports the checker's last final verdict.
         assertEquals("incorrect", attempt.outcome)
-        console.comment(attempt.attemptId, 0u, "Check the sign when you move 3x.")
+        console.comment(School.ana, attempt.attemptId, 0u, "Check the sign when you move 3x.")
         val missing = assertThrows(RemoteException.Refused::class.java) {
-            runBlocking { console.comment("no-such-attempt", 0u, "hello") }
+            runBlocking { console.comment(null, "no-such-attempt", 0u, "hello") }
         }
         assertTrue(missing.message!!.isNotEmpty())
 
@@ -303,7 +303,7 @@ class ServerTest {
         assertEquals(0UL, app.pendingEvents())
         assertTrue(app.assignments().any { it.title == "Before restart" })
         val attempt = console.studentWork(School.ben).attempts.single { it.lines.any { line -> line.input == "x = 4242" } }
-        console.comment(attempt.attemptId, 0u, "Nearly: check the constant.")
+        console.comment(null, attempt.attemptId, 0u, "Nearly: check the constant.")
         val second = session.sync(app)
         assertEquals(0UL, second.eventsSent)
         assertEquals(0UL, second.assignmentsReceived)
