@@ -334,6 +334,9 @@ class ServerTest {
         // A logout elsewhere revokes the token: the next sync asks for a new
         // login and the saved session is gone.
         SyncAccount.restore(saved).logout()
+        val revoked = SyncAccount.restore(saved)
+        assertThrows(RemoteException.SessionExpired::class.java) { runBlocking { ParentView(revoked).children() } }
+        assertNull(revoked.session())
         assertThrows(RemoteException.SessionExpired::class.java) { runBlocking { session.sync(app) } }
         assertNull(session.account)
         assertTrue(!vaultFile.exists())
