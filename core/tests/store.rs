@@ -726,6 +726,8 @@ fn sync_state_per_profile_and_account() {
     // The same page again, as after a crash before the commit of the cursor.
     sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(5, "c1"), T0 + 1).expect("keep again");
     sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(9, "c2"), T0 + 2).expect("keep next");
+    // An overlapping sync that started earlier commits last.
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(5, "c1"), T0 + 2).expect("keep late");
     tx.commit().expect("commit");
     drop(store);
 

@@ -52,7 +52,8 @@ pub fn mark(
 /// Stores what one pull brought for `profile` (assignments and comments)
 /// and its cursor. The caller commits `tx`, so the data and the cursor are
 /// kept together or not at all. Pulling the same page again stores each
-/// assignment and comment once.
+/// assignment and comment once, and the cursor never moves back, so two
+/// syncs that overlap keep the later end.
 pub fn keep_pull(
     tx: &Transaction,
     profile: ProfileId,
@@ -85,7 +86,8 @@ pub fn keep_pull(
         "INSERT INTO sync_cursors (profile_id, server, user_id, cursor, synced_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (profile_id, server, user_id) DO UPDATE SET
-            cursor = excluded.cursor, synced_at_ms = excluded.synced_at_ms",
+            cursor = MAX(sync_cursors.cursor, excluded.cursor),
+            synced_at_ms = excluded.synced_at_ms",
         params![
             profile.0,
             account.server,
