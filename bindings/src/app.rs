@@ -11,9 +11,10 @@ use stepwise_core::store::attempts::{self, AttemptStatus, AttemptSummary};
 use stepwise_core::store::profiles::{self, Profile};
 use stepwise_core::store::progress::{self, NextItem, NextReason, SkillProgress};
 use stepwise_core::store::session::RecordedError;
-use stepwise_core::store::{outbox, ProfileId, Store, StoreError};
+use stepwise_core::store::{outbox, sync_state, ProfileId, Store, StoreError};
 
 use crate::maths::FinalVerdict;
+use crate::sync::CommentRecord;
 
 /// A failure of the app's database or of the profile it is asked about.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -451,6 +452,14 @@ impl StepwiseStore {
         let profile = self.profile()?;
         let list = assignments::list(self.store().connection(), profile)?;
         Ok(list.into_iter().map(Into::into).collect())
+    }
+
+    /// Teachers' comments on the unlocked profile's lines, as kept by its
+    /// syncs, oldest first.
+    pub fn comments(&self) -> Result<Vec<CommentRecord>, AppError> {
+        let profile = self.profile()?;
+        let list = sync_state::comments(self.store().connection(), profile)?;
+        Ok(list.iter().map(Into::into).collect())
     }
 
     /// The unlocked profile's latest attempts, newest first.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use stepwise_core::sync::views::{LinkResponse, MistakeView, ParentReport, WorkStatus};
 
 use crate::runtime;
-use crate::sync::{retry_rng, worker_failed, RemoteError, SyncAccount};
+use crate::sync::{retry_rng, RemoteError, SyncAccount};
 
 /// A child linked to the parent's account.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -114,13 +114,13 @@ impl ParentView {
     pub async fn link_child(&self, code: String) -> Result<ChildRecord, RemoteError> {
         let client = self.account.client()?;
         let work = runtime::spawn(async move { client.link_child(&code, &mut retry_rng()).await });
-        Ok(work.await.map_err(worker_failed)??.into())
+        Ok(self.account.checked(work.await)?.into())
     }
 
     pub async fn children(&self) -> Result<Vec<ChildRecord>, RemoteError> {
         let client = self.account.client()?;
         let work = runtime::spawn(async move { client.children(&mut retry_rng()).await });
-        let children = work.await.map_err(worker_failed)??;
+        let children = self.account.checked(work.await)?;
         Ok(children.into_iter().map(Into::into).collect())
     }
 
@@ -130,6 +130,6 @@ impl ParentView {
             runtime::spawn(
                 async move { client.parent_report(&student_id, &mut retry_rng()).await },
             );
-        Ok(work.await.map_err(worker_failed)??.into())
+        Ok(self.account.checked(work.await)?.into())
     }
 }

@@ -22,8 +22,17 @@ pub enum RemoteError {
     InvalidServer { address: String },
     #[error("not logged in; log in with a username and password first")]
     NotLoggedIn,
+    /// The server rejected the user name and password at login.
     #[error("{reason}")]
     Unauthenticated { reason: String },
+    /// The server no longer accepts the session's token: it was revoked
+    /// (by a logout elsewhere or by the school) or it has expired. The
+    /// account clears the session, and the app should delete its saved
+    /// copy and ask for the password again.
+    #[error(
+        "the server no longer accepts this session; log in again with the user name and password"
+    )]
+    SessionExpired,
     /// The server responded with an error status, such as 403 for a role
     /// that may not make the request or 404 for an unknown id.
     #[error("{reason}")]
@@ -47,7 +56,7 @@ impl From<SyncError> for RemoteError {
     fn from(error: SyncError) -> Self {
         let reason = error.to_string();
         match error {
-            SyncError::Unauthenticated => RemoteError::Unauthenticated { reason },
+            SyncError::Unauthenticated => RemoteError::SessionExpired,
             SyncError::Refused { status, .. } => RemoteError::Refused { status, reason },
             SyncError::Unreachable { .. }
             | SyncError::ServerFailing { .. }
@@ -119,6 +128,18 @@ impl From<&LoginResponse> for AccountRecord {
     }
 }
 
+/// A signed-in session, for the app to keep in the platform's secure
+/// storage (the Android Keystore or the iOS Keychain) and pass to
+/// [`SyncAccount::restore`] after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SessionRecord {
+    /// The server's address, without a trailing slash.
+    pub server: String,
+    /// The opaque bearer token: a secret, so never log it.
+    pub token: String,
+    pub account: AccountRecord,
+}
+
 /// The outcome of one sync.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncSummary {
@@ -181,6 +202,8 @@ impl From<&Comment> for CommentRecord {
 pub struct SyncState {
     pub server: String,
     pub account: Option<AccountRecord>,
+    /// The cursor reached by this object's last sync, 0 before one. The
+    /// cursor that counts is the one in the device store, kept per profile.
     pub cursor: i64,
     pub last_sync: Option<SyncSummary>,
     pub last_sync_ms: Option<i64>,
@@ -196,9 +219,11 @@ struct AccountState {
 
 /// One server and, once logged in, one account on it.
 ///
-/// NOTE: the token and the pull cursor live in this object only, so an app
-/// restart means logging in again and pulling from the start (which stores
-/// each assignment once).
+/// The pull cursor is kept in the device store, so the next sync after an
+/// app restart goes on from where the last one ended. The token is kept
+/// only in this object: the app takes it from [`SyncAccount::session`]
+/// after login, keeps it in secure storage, and gives it back to
+/// [`SyncAccount::restore`].
 #[derive(Debug, uniffi::Object)]
 pub struct SyncAccount {
     server: String,
@@ -209,6 +234,24 @@ pub struct SyncAccount {
 impl SyncAccount {
     fn account_state(&self) -> MutexGuard<'_, AccountState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn with_login(server: String, login: Option<LoginResponse>) -> Result<Arc<Self>, RemoteError> {
+        let server = server.trim_end_matches('/').to_string();
+        if !(server.starts_with("http://") || server.starts_with("https://")) {
+            return Err(RemoteError::InvalidServer { address: server });
+        }
+        let client = SyncClient::new(&server, None, RetryPolicy::default())?;
+        Ok(Arc::new(SyncAccount {
+            server,
+            client,
+            state: Mutex::new(AccountState {
+                login,
+                cursor: 0,
+                last_sync: None,
+                last_sync_ms: None,
+            }),
+        }))
     }
 
     /// A client with the account's token, for the teacher and parent views.
@@ -223,49 +266,111 @@ impl SyncAccount {
             None => Err(RemoteError::NotLoggedIn),
         }
     }
+
+    /// Converts the outcome of a call made with [`Self::client`], and
+    /// clears the session when the server no longer accepts its token.
+    pub(crate) fn checked<T>(
+        &self,
+        outcome: Result<Result<T, SyncError>, tokio::task::JoinError>,
+    ) -> Result<T, RemoteError> {
+        match outcome.map_err(worker_failed)? {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.forget_if_expired(error.into())),
+        }
+    }
+
+    fn forget_if_expired(&self, error: RemoteError) -> RemoteError {
+        if matches!(error, RemoteError::SessionExpired) {
+            tracing::info!(server = %self.server, "the server rejected the token; session cleared");
+            self.account_state().login = None;
+        }
+        error
+    }
+
+    fn user_id(&self) -> Result<String, RemoteError> {
+        self.account_state()
+            .login
+            .as_ref()
+            .map(|login| login.user_id.clone())
+            .ok_or(RemoteError::NotLoggedIn)
+    }
 }
 
 #[uniffi::export]
 impl SyncAccount {
-    /// An account on the server at `server`, such as `http://127.0.0.1:8080`.
+    /// An account on the server at `server`, such as `http://127.0.0.1:8080`,
+    /// not yet logged in.
     #[uniffi::constructor]
     pub fn new(server: String) -> Result<Arc<Self>, RemoteError> {
-        let server = server.trim_end_matches('/').to_string();
-        if !(server.starts_with("http://") || server.starts_with("https://")) {
-            return Err(RemoteError::InvalidServer { address: server });
-        }
-        let client = SyncClient::new(&server, None, RetryPolicy::default())?;
-        Ok(Arc::new(SyncAccount {
-            server,
-            client,
-            state: Mutex::new(AccountState {
-                login: None,
-                cursor: 0,
-                last_sync: None,
-                last_sync_ms: None,
-            }),
-        }))
+        Self::with_login(server, None)
     }
 
+    /// The account of a session saved after an earlier login. It makes no
+    /// request: a token that the server no longer accepts fails the first
+    /// call with [`RemoteError::SessionExpired`].
+    #[uniffi::constructor]
+    pub fn restore(session: SessionRecord) -> Result<Arc<Self>, RemoteError> {
+        let login = LoginResponse {
+            token: session.token,
+            user_id: session.account.user_id,
+            school_id: session.account.school_id,
+            role: session.account.role,
+            name: session.account.name,
+        };
+        let account = Self::with_login(session.server, Some(login))?;
+        tracing::info!(server = %account.server, "session restored");
+        Ok(account)
+    }
+
+    /// Logs in and returns the new session, for the app to save. A wrong
+    /// user name or password fails with [`RemoteError::Unauthenticated`].
     pub async fn login(
         self: Arc<Self>,
         username: String,
         password: String,
-    ) -> Result<AccountRecord, RemoteError> {
+    ) -> Result<SessionRecord, RemoteError> {
         let client = self.client.clone();
         let work =
             runtime::spawn(
                 async move { client.login(&username, &password, &mut retry_rng()).await },
             );
-        let login = work.await.map_err(worker_failed)??;
-        let account = AccountRecord::from(&login);
-        tracing::info!(user = %account.user_id, role = %account.role, "logged in");
+        let login = match work.await.map_err(worker_failed)? {
+            Ok(login) => login,
+            // The server responds to a wrong password with 403.
+            Err(SyncError::Unauthenticated | SyncError::Refused { status: 403, .. }) => {
+                return Err(RemoteError::Unauthenticated {
+                    reason:
+                        "the server rejected the user name or password; check them and try again"
+                            .to_string(),
+                })
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let session = SessionRecord {
+            server: self.server.clone(),
+            token: login.token.clone(),
+            account: AccountRecord::from(&login),
+        };
+        tracing::info!(user = %session.account.user_id, role = %session.account.role, "logged in");
         self.account_state().login = Some(login);
-        Ok(account)
+        Ok(session)
     }
 
-    /// Revokes the token on the server and clears it here. A token the
-    /// server already refuses counts as logged out.
+    /// The current session, `None` when logged out.
+    pub fn session(&self) -> Option<SessionRecord> {
+        self.account_state()
+            .login
+            .as_ref()
+            .map(|login| SessionRecord {
+                server: self.server.clone(),
+                token: login.token.clone(),
+                account: AccountRecord::from(login),
+            })
+    }
+
+    /// Revokes the token on the server and clears it here. The app then
+    /// deletes its saved session. A token the server already rejects counts
+    /// as logged out.
     pub async fn logout(self: Arc<Self>) -> Result<(), RemoteError> {
         let client = self.client()?;
         let work = runtime::spawn(async move { client.logout(&mut retry_rng()).await });
@@ -291,27 +396,31 @@ impl SyncAccount {
     }
 
     /// Pushes the unlocked profile's outbox in `app`, pulls what is new for
-    /// the account, and stores the pulled assignments for that profile.
+    /// the account since that profile's cursor in the store, and stores the
+    /// pulled assignments, comments and cursor for that profile.
     pub async fn sync_now(
         self: Arc<Self>,
         app: Arc<StepwiseStore>,
     ) -> Result<SyncSummary, RemoteError> {
         let client = self.client()?;
+        let user_id = self.user_id()?;
         let profile = app.profile()?;
         let database = app.database_file();
-        let cursor = self.account_state().cursor;
         let work = runtime::spawn(async move {
             remote::sync_device(
                 &client,
                 &database,
                 profile,
-                cursor,
+                &user_id,
                 now_ms(),
                 &mut retry_rng(),
             )
             .await
         });
-        let report = work.await.map_err(worker_failed)??;
+        let report = work
+            .await
+            .map_err(worker_failed)?
+            .map_err(|error| self.forget_if_expired(error.into()))?;
         let summary = SyncSummary::from(&report);
         let mut state = self.account_state();
         state.cursor = report.pulled.cursor;

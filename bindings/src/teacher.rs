@@ -11,7 +11,7 @@ use stepwise_core::sync::views::{
 use tokio::task::JoinHandle;
 
 use crate::runtime;
-use crate::sync::{retry_rng, worker_failed, RemoteError, SyncAccount};
+use crate::sync::{retry_rng, RemoteError, SyncAccount};
 use crate::tasks::CallbackError;
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -337,7 +337,7 @@ impl TeacherConsole {
     pub async fn classes(&self) -> Result<Vec<ClassRecord>, RemoteError> {
         let client = self.account.client()?;
         let work = runtime::spawn(async move { client.teacher_classes(&mut retry_rng()).await });
-        let classes = work.await.map_err(worker_failed)??;
+        let classes = self.account.checked(work.await)?;
         Ok(classes.into_iter().map(Into::into).collect())
     }
 
@@ -348,14 +348,14 @@ impl TeacherConsole {
         let client = self.account.client()?;
         let request = AssignRequest::from(request);
         let work = runtime::spawn(async move { client.assign(&request, &mut retry_rng()).await });
-        Ok(work.await.map_err(worker_failed)??.into())
+        Ok(self.account.checked(work.await)?.into())
     }
 
     pub async fn class_summary(&self, class_id: String) -> Result<ClassSummaryRecord, RemoteError> {
         let client = self.account.client()?;
         let work =
             runtime::spawn(async move { client.class_summary(&class_id, &mut retry_rng()).await });
-        Ok(work.await.map_err(worker_failed)??.into())
+        Ok(self.account.checked(work.await)?.into())
     }
 
     /// Every attempt of a student, with every line typed.
@@ -363,12 +363,16 @@ impl TeacherConsole {
         let client = self.account.client()?;
         let work =
             runtime::spawn(async move { client.student_work(&student_id, &mut retry_rng()).await });
-        Ok(work.await.map_err(worker_failed)??.into())
+        Ok(self.account.checked(work.await)?.into())
     }
 
-    /// Comments on line `line_index` (counted from 0) of an attempt.
+    /// Comments on line `line_index` (counted from 0) of an attempt of the
+    /// student `student_id`. Attempt ids are unique per student only, so
+    /// without the student the call fails when two of the teacher's
+    /// students use the attempt id.
     pub async fn comment(
         &self,
+        student_id: Option<String>,
         attempt_id: String,
         line_index: u32,
         text: String,
@@ -378,9 +382,10 @@ impl TeacherConsole {
             attempt_id,
             line_index,
             text,
+            student_id,
         };
         let work = runtime::spawn(async move { client.comment(&request, &mut retry_rng()).await });
-        Ok(work.await.map_err(worker_failed)??)
+        self.account.checked(work.await).map(drop)
     }
 
     /// Starts watching a student's lines as they are typed. Events go to

@@ -5,13 +5,12 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use serde::{Deserialize, Serialize};
 use stepwise_core::sync::client::SyncClient;
-use stepwise_core::sync::views::{LinkRequest, LinkResponse, ParentReport, WorkStatus};
+use stepwise_core::sync::views::{ParentReport, WorkStatus};
 
 use crate::session::{self, block_on, retry_rng, RemoteError, Session};
 use crate::sync_cmd::CommonArgs;
-use crate::teacher_cmd::{path_segment, write_json};
+use crate::teacher_cmd::write_json;
 
 #[derive(Debug, Subcommand)]
 pub enum ParentCommand {
@@ -39,11 +38,6 @@ pub struct ReportArgs {
     common: CommonArgs,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
-struct Children {
-    children: Vec<LinkResponse>,
-}
-
 pub fn run(command: &ParentCommand, out: &mut dyn Write) -> Result<(), RemoteError> {
     let common = match command {
         ParentCommand::Link(args) => &args.common,
@@ -59,10 +53,7 @@ pub fn run(command: &ParentCommand, out: &mut dyn Write) -> Result<(), RemoteErr
 }
 
 fn link(client: &SyncClient, args: &LinkArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
-    let request = LinkRequest {
-        code: args.code.trim().to_string(),
-    };
-    let child: LinkResponse = block_on(client.post("/parent/link", &request, &mut retry_rng()))??;
+    let child = block_on(client.link_child(args.code.trim(), &mut retry_rng()))??;
     if args.common.json {
         return write_json(out, &child);
     }
@@ -74,18 +65,13 @@ fn report(client: &SyncClient, args: &ReportArgs, out: &mut dyn Write) -> Result
     let ids = match &args.child {
         Some(id) => vec![id.clone()],
         None => {
-            let children: Children = block_on(client.get("/parent/children", &mut retry_rng()))??;
-            children
-                .children
-                .into_iter()
-                .map(|child| child.student_id)
-                .collect()
+            let children = block_on(client.children(&mut retry_rng()))??;
+            children.into_iter().map(|child| child.student_id).collect()
         }
     };
     let mut reports = Vec::new();
     for id in ids {
-        let path = format!("/parent/children/{}/report", path_segment(&id));
-        let report: ParentReport = block_on(client.get(&path, &mut retry_rng()))??;
+        let report = block_on(client.parent_report(&id, &mut retry_rng()))??;
         reports.push(report);
     }
     if args.common.json {

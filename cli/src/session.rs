@@ -3,7 +3,7 @@
 //! the sync client.
 //!
 //! `session.json` contains the server address, the account and its opaque
-//! token, and the pull cursor. It is written to a temporary file created
+//! token; the pull cursor is in the device store, per profile. It is written to a temporary file created
 //! with mode 0600 and renamed over the old one, so the token is never
 //! readable by other users and a crash leaves either the old or the new file.
 //!
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use stepwise_core::generate::rng::Rng;
 use stepwise_core::sync::backoff::RetryPolicy;
 use stepwise_core::sync::client::{SyncClient, SyncError};
+use stepwise_core::sync::remote::DeviceSyncError;
 use thiserror::Error;
 
 /// File name of the session inside the data folder.
@@ -73,6 +74,15 @@ pub enum RemoteError {
     Output(#[from] io::Error),
 }
 
+impl From<DeviceSyncError> for RemoteError {
+    fn from(error: DeviceSyncError) -> Self {
+        match error {
+            DeviceSyncError::Sync(sync) => RemoteError::Sync(sync),
+            DeviceSyncError::Store(store) => RemoteError::Store(store),
+        }
+    }
+}
+
 /// The account signed in on this data folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -83,9 +93,6 @@ pub struct Session {
     pub role: String,
     pub name: String,
     pub token: String,
-    /// The server cursor of the last pull.
-    #[serde(default)]
-    pub cursor: i64,
 }
 
 impl Session {
@@ -302,7 +309,6 @@ mod tests {
             role: "student".into(),
             name: "Amy".into(),
             token: "secret".into(),
-            cursor: 7,
         };
         session.save(dir.path()).expect("save");
         session.save(dir.path()).expect("save over");

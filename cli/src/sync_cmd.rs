@@ -1,20 +1,18 @@
 //! `stepwise login`, `logout` and `sync`.
 //!
-//! `sync` pushes the device's outbox and pulls the work and comments set
-//! since the saved cursor. It is written against the core's [`Outbox`]
-//! trait: the device store implements it, and [`sync`] takes any outbox.
+//! `sync` runs the core's device sync, as the phone apps do: it pushes the
+//! profile's outbox, pulls the work and comments set since the profile's
+//! cursor, and keeps them and the new cursor in the device store. The token
+//! stays in the session file.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use serde::Serialize;
-use stepwise_core::store::outbox::ProfileOutbox;
-use stepwise_core::store::{assignments, Store, StoreError};
+use stepwise_core::store::Store;
 use stepwise_core::sync::backoff::RetryPolicy;
-use stepwise_core::sync::client::{PushReport, SyncClient};
-use stepwise_core::sync::outbox::Outbox;
-use stepwise_core::sync::protocol::{Assignment, Comment, PullResponse};
+use stepwise_core::sync::client::SyncClient;
+use stepwise_core::sync::remote;
 
 use crate::profiles_cmd::{self, now_ms};
 use crate::session::{self, block_on, retry_rng, RemoteError, Session};
@@ -87,7 +85,6 @@ pub fn login(args: &LoginArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
         role: response.role,
         name: response.name,
         token: response.token,
-        cursor: 0,
     };
     session.save(&dir)?;
     tracing::info!(user = %session.user_id, role = %session.role, "logged in");
@@ -167,30 +164,10 @@ fn report(out: &mut dyn Write, json: bool, done: bool, text: &str) -> Result<(),
     Ok(())
 }
 
-/// The outcome of one `stepwise sync`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
-    pub pushed: PushReport,
-    pub pulled: PullResponse,
-}
-
-/// Pushes everything in `outbox`, then pulls from `cursor`. The caller
-/// saves `pulled.cursor` once it has kept what was pulled.
-pub async fn sync<O: Outbox>(
-    client: &SyncClient,
-    outbox: &O,
-    cursor: i64,
-) -> Result<SyncReport, RemoteError> {
-    let mut rng = retry_rng();
-    let pushed = client.push_outbox(outbox, &mut rng).await?;
-    let pulled = client.pull(cursor, &mut rng).await?;
-    Ok(SyncReport { pushed, pulled })
-}
-
 pub fn run_sync(sync_args: &SyncArgs, out: &mut dyn Write) -> Result<(), RemoteError> {
     let args = &sync_args.common;
     let dir = args.dir()?;
-    let mut session = Session::load(&dir)?;
+    let session = Session::load(&dir)?;
     session.require("student")?;
     let client = session.client_with(RetryPolicy {
         attempts: sync_args.tries,
@@ -207,22 +184,14 @@ pub fn run_sync(sync_args: &SyncArgs, out: &mut dyn Write) -> Result<(), RemoteE
         pin.as_deref(),
         now_ms(),
     )?;
-    let outbox = ProfileOutbox::open(store.path(), profile)?;
-    let report = block_on(sync(&client, &outbox, session.cursor))??;
-
-    // Keep the pulled assignments in the store before saving the cursor, so
-    // a crash in between pulls them again instead of losing them.
-    let tx = store.transaction()?;
-    for assignment in &report.pulled.assignments {
-        assignments::receive(&tx, profile, assignment, now_ms())?;
-    }
-    tx.commit().map_err(StoreError::from)?;
-    keep_pulled(&dir, &mut session, &report.pulled)?;
-    tracing::info!(
-        pushed = report.pushed.acknowledged,
-        cursor = report.pulled.cursor,
-        "sync done"
-    );
+    let report = block_on(remote::sync_device(
+        &client,
+        store.path(),
+        profile,
+        &session.user_id,
+        now_ms(),
+        &mut retry_rng(),
+    ))??;
 
     if args.json {
         writeln!(
@@ -274,52 +243,4 @@ pub fn run_sync(sync_args: &SyncArgs, out: &mut dyn Write) -> Result<(), RemoteE
         writeln!(out, "Nothing new from the server.")?;
     }
     Ok(())
-}
-
-/// File name of the pulled assignments and comments inside the data folder.
-pub const INBOX_FILE: &str = "inbox.json";
-
-/// The assignments and comments pulled so far.
-#[derive(Debug, Default, Serialize, serde::Deserialize)]
-pub struct Inbox {
-    pub assignments: Vec<Assignment>,
-    pub comments: Vec<Comment>,
-}
-
-/// Keeps what was pulled, then the cursor, so a crash between the two pulls
-/// the same changes again rather than losing them.
-///
-/// FIXME: the device store in `core::store` keeps assignments, comments and
-/// the cursor in one transaction; once it lands, write them there and drop
-/// `inbox.json`.
-fn keep_pulled(
-    dir: &Path,
-    session: &mut Session,
-    pulled: &PullResponse,
-) -> Result<(), RemoteError> {
-    let path = dir.join(INBOX_FILE);
-    let mut inbox: Inbox = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
-            tracing::warn!(%error, "the inbox file is damaged; starting it afresh");
-            Inbox::default()
-        }),
-        Err(_) => Inbox::default(),
-    };
-    for assignment in &pulled.assignments {
-        inbox.assignments.retain(|a| a.id != assignment.id);
-        inbox.assignments.push(assignment.clone());
-    }
-    for comment in &pulled.comments {
-        if !inbox.comments.iter().any(|c| c.id == comment.id) {
-            inbox.comments.push(comment.clone());
-        }
-    }
-    let text = serde_json::to_string_pretty(&inbox).map_err(io::Error::other)?;
-    let temporary = dir.join(format!("{INBOX_FILE}.tmp"));
-    let written =
-        std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, &path));
-    written.map_err(|source| RemoteError::WriteFile { path, source })?;
-
-    session.cursor = pulled.cursor;
-    session.save(dir)
 }

@@ -12,10 +12,8 @@ use serde::Serialize;
 use stepwise_core::generate::builtin::builtin;
 use stepwise_core::generate::{generate_by_id, QuestionId};
 use stepwise_core::sync::client::SyncClient;
-use stepwise_core::sync::remote::{LiveDecoder, LiveEvent};
-use stepwise_core::sync::views::{
-    AssignRequest, AssignResponse, ClassSummary, CommentRequest, LiveLine, StudentWork,
-};
+use stepwise_core::sync::remote::{ClassEntry, LiveEvent};
+use stepwise_core::sync::views::{AssignRequest, CommentRequest, LiveLine};
 
 use crate::session::{self, block_on, retry_rng, RemoteError, Session};
 use crate::sync_cmd::CommonArgs;
@@ -104,6 +102,10 @@ pub struct CommentArgs {
     /// The line's number, counting from 1 as `working` shows them.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     line: u32,
+    /// The student's id, needed only when two of your students use the
+    /// same attempt id.
+    #[arg(long, value_name = "ID")]
+    student: Option<String>,
     /// The comment.
     text: String,
     #[command(flatten)]
@@ -133,19 +135,15 @@ pub fn run(command: &TeacherCommand, out: &mut dyn Write) -> Result<(), RemoteEr
     }
 }
 
-#[derive(Debug, serde::Deserialize, Serialize)]
+/// The `--json` output of `stepwise teacher classes`.
+#[derive(Debug, Serialize)]
 struct ClassList {
     classes: Vec<ClassEntry>,
 }
 
-#[derive(Debug, serde::Deserialize, Serialize)]
-struct ClassEntry {
-    class_id: String,
-    name: String,
-}
-
 fn class_list(client: &SyncClient) -> Result<ClassList, RemoteError> {
-    Ok(block_on(client.get("/teacher/classes", &mut retry_rng()))??)
+    let classes = block_on(client.teacher_classes(&mut retry_rng()))??;
+    Ok(ClassList { classes })
 }
 
 fn classes(client: &SyncClient, json: bool, out: &mut dyn Write) -> Result<(), RemoteError> {
@@ -182,8 +180,7 @@ fn assign(client: &SyncClient, args: &AssignArgs, out: &mut dyn Write) -> Result
         videos: args.videos.clone(),
         due_ms,
     };
-    let response: AssignResponse =
-        block_on(client.post("/teacher/assignments", &request, &mut retry_rng()))??;
+    let response = block_on(client.assign(&request, &mut retry_rng()))??;
     if args.common.json {
         return write_json(out, &response);
     }
@@ -213,8 +210,7 @@ fn summary(
     };
     let mut summaries = Vec::new();
     for id in ids {
-        let path = format!("/teacher/classes/{}/summary", path_segment(&id));
-        let summary: ClassSummary = block_on(client.get(&path, &mut retry_rng()))??;
+        let summary = block_on(client.class_summary(&id, &mut retry_rng()))??;
         summaries.push(summary);
     }
     if args.common.json {
@@ -253,8 +249,7 @@ fn working(
     args: &StudentArgs,
     out: &mut dyn Write,
 ) -> Result<(), RemoteError> {
-    let path = format!("/teacher/students/{}/attempts", path_segment(&args.student));
-    let work: StudentWork = block_on(client.get(&path, &mut retry_rng()))??;
+    let work = block_on(client.student_work(&args.student, &mut retry_rng()))??;
     if args.common.json {
         return write_json(out, &work);
     }
@@ -303,29 +298,26 @@ async fn watch(
     args: &WatchArgs,
     out: &mut dyn Write,
 ) -> Result<(), RemoteError> {
-    let path = format!("/teacher/students/{}/live", path_segment(&args.student));
-    let mut response = client.open_stream(&path).await?;
+    let mut stream = client.open_live(&args.student).await?;
     let deadline = args
         .seconds
         .map(|seconds| tokio::time::Instant::now() + Duration::from_secs(seconds));
-    let mut decoder = LiveDecoder::default();
     let mut shown = 0u64;
     loop {
         if args.lines.is_some_and(|limit| shown >= limit) {
             return Ok(());
         }
-        let chunk = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, response.chunk()).await {
-                Ok(chunk) => chunk,
+        let events = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, stream.next_events()).await {
+                Ok(events) => events,
                 Err(_) => return Ok(()),
             },
-            None => response.chunk().await,
+            None => stream.next_events().await,
         };
-        let chunk = chunk.map_err(|error| RemoteError::StreamCut(error.to_string()))?;
-        let Some(bytes) = chunk else {
+        let Some(events) = events? else {
             return Err(RemoteError::StreamCut("the server closed it".into()));
         };
-        for event in decoder.push(&bytes) {
+        for event in events {
             match event {
                 LiveEvent::Open => {
                     let _ = writeln!(io::stderr(), "Watching; lines appear as they arrive.");
@@ -379,9 +371,10 @@ fn comment(
         attempt_id: args.attempt.clone(),
         line_index: args.line - 1,
         text: args.text.clone(),
+        student_id: args.student.clone(),
     };
-    let response: serde_json::Value =
-        block_on(client.post("/teacher/comments", &request, &mut retry_rng()))??;
+    let comment_id = block_on(client.comment(&request, &mut retry_rng()))??;
+    let response = serde_json::json!({ "comment_id": comment_id });
     if args.common.json {
         return write_json(out, &response);
     }
@@ -389,30 +382,8 @@ fn comment(
     Ok(())
 }
 
-/// Ids are the server's own, but a typed one may hold anything: keep it to
-/// one path segment.
-pub fn path_segment(id: &str) -> String {
-    id.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), RemoteError> {
     let text = serde_json::to_string(value).map_err(io::Error::other)?;
     writeln!(out, "{text}")?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_stay_one_path_segment() {
-        assert_eq!(path_segment("ab-12_x"), "ab-12_x");
-        assert_eq!(path_segment("../x y"), "%2E%2E%2Fx%20y");
-    }
 }

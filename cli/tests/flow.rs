@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use stepwise_core::generate::{builtin::builtin, generate};
+use stepwise_core::store::{assignments, profiles, Store};
 
 const PASSWORD: &str = "a long enough password";
 const SKILL: &str = "alg.linear.solve-both-sides";
@@ -402,8 +403,24 @@ fn cli_whole_flow_on_loopback() {
         assert!(synced["pulled"]["cursor"].as_i64().expect("cursor") > 0);
         let again = json(dir, &["sync"]);
         assert_eq!(again["pulled"]["assignments"], serde_json::json!([]));
-        let inbox = std::fs::read_to_string(dir.join("inbox.json")).expect("inbox");
-        assert!(inbox.contains(&assignment));
+        // The device store keeps the work and the cursor for the profile.
+        let store = Store::open(dir).expect("open the device store");
+        let profile = profiles::list(store.connection()).expect("profiles")[0].id;
+        let kept = assignments::list(store.connection(), profile).expect("assignments");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].assignment.id, assignment);
+        let cursors: Vec<i64> = store
+            .connection()
+            .prepare("SELECT cursor FROM sync_cursors WHERE profile_id = ?1")
+            .expect("prepare")
+            .query_map([profile.0], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("cursors");
+        assert_eq!(
+            cursors,
+            [again["pulled"]["cursor"].as_i64().expect("cursor")]
+        );
     }
 
     // The network goes: each student works two questions with `stepwise

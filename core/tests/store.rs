@@ -5,10 +5,12 @@ use stepwise_core::check::{FinalVerdict, LineReport, Verdict};
 use stepwise_core::store::attempts::{self, AttemptStatus, NewAttempt, StoredLine};
 use stepwise_core::store::drafts::{self, PendingInput};
 use stepwise_core::store::progress::{self, NextReason};
+use stepwise_core::store::sync_state::AccountKey;
 use stepwise_core::store::{
-    assignments, migrations, outbox, profiles, ProfileId, Store, StoreError, DATABASE_FILE,
+    assignments, migrations, outbox, profiles, sync_state, ProfileId, Store, StoreError,
+    DATABASE_FILE,
 };
-use stepwise_core::sync::protocol::{Assignment, EventKind};
+use stepwise_core::sync::protocol::{Assignment, Comment, EventKind, PullResponse};
 
 const T0: i64 = 1_700_000_000_000;
 const MINUTE: i64 = 60_000;
@@ -144,6 +146,19 @@ fn migration_from_v1_keeps_everything() {
         .filter(|(_, e)| matches!(e.kind, EventKind::AttemptFinished { .. }))
         .count();
     assert_eq!(finishes, 2);
+
+    // Version 4 starts with no sync state: the first sync pulls from 0.
+    let account = AccountKey {
+        server: "http://127.0.0.1:1",
+        user_id: "u1",
+    };
+    assert_eq!(
+        sync_state::mark(conn, profile, account).expect("mark"),
+        None
+    );
+    assert!(sync_state::comments(conn, profile)
+        .expect("comments")
+        .is_empty());
 }
 
 #[test]
@@ -632,11 +647,26 @@ fn removed_profile_leaves_nothing() {
         },
     )
     .expect("pending");
+    tx.commit().expect("commit");
+
+    let tx = store.transaction().expect("transaction");
+    sync_state::keep_pull(&tx, ben, ACCOUNT, &pulled(3, "c1"), T0).expect("keep Ben's pull");
+    tx.commit().expect("commit");
+    let tx = store.transaction().expect("transaction");
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(3, "c1"), T0).expect("keep Ann's pull");
     profiles::remove(&tx, ann).expect("remove");
     tx.commit().expect("commit");
 
     let conn = store.connection();
-    for table in ["attempts", "skill_progress", "outbox", "draft_inputs"] {
+    for table in [
+        "attempts",
+        "skill_progress",
+        "outbox",
+        "draft_inputs",
+        "sync_cursors",
+        "comments",
+        "assignments",
+    ] {
         let count: i64 = conn
             .query_row(
                 &format!("SELECT COUNT(*) FROM {table} WHERE profile_id = ?1"),
@@ -651,6 +681,86 @@ fn removed_profile_leaves_nothing() {
         .expect("count");
     assert_eq!(lines, 1, "only Ben's line is left");
     assert_eq!(attempts::recent(conn, ben, 10).expect("recent").len(), 1);
+    assert_eq!(sync_state::comments(conn, ben).expect("comments").len(), 1);
+}
+
+const ACCOUNT: AccountKey<'static> = AccountKey {
+    server: "http://127.0.0.1:8080",
+    user_id: "student-1",
+};
+
+/// A pull that ends at `cursor` with one assignment and the comment `comment`.
+fn pulled(cursor: i64, comment: &str) -> PullResponse {
+    PullResponse {
+        cursor,
+        assignments: vec![Assignment {
+            id: "as1".into(),
+            title: "Homework".into(),
+            skills: vec!["alg.linear".into()],
+            questions: 2,
+            videos: Vec::new(),
+            due_ms: None,
+            cancelled: false,
+        }],
+        comments: vec![Comment {
+            id: comment.into(),
+            attempt_id: "a1".into(),
+            line_index: 0,
+            author: "Ms Lee".into(),
+            text: format!("comment {comment}"),
+            at_ms: T0 + cursor,
+        }],
+        content: None,
+    }
+}
+
+#[test]
+fn sync_state_per_profile_and_account() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut store = Store::open(dir.path()).expect("open");
+    let ann = add_profile(&mut store, "Ann", None);
+    let ben = add_profile(&mut store, "Ben", None);
+
+    let tx = store.transaction().expect("transaction");
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(5, "c1"), T0).expect("keep");
+    // The same page again, as after a crash before the commit of the cursor.
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(5, "c1"), T0 + 1).expect("keep again");
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(9, "c2"), T0 + 2).expect("keep next");
+    // An overlapping sync that started earlier commits last.
+    sync_state::keep_pull(&tx, ann, ACCOUNT, &pulled(5, "c1"), T0 + 2).expect("keep late");
+    tx.commit().expect("commit");
+    drop(store);
+
+    let store = Store::open(dir.path()).expect("reopen");
+    let conn = store.connection();
+    let mark = sync_state::mark(conn, ann, ACCOUNT)
+        .expect("mark")
+        .expect("a mark");
+    assert_eq!(mark.cursor, 9);
+    assert_eq!(mark.synced_at_ms, T0 + 2);
+    let comments = sync_state::comments(conn, ann).expect("comments");
+    let ids: Vec<&str> = comments.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2"]);
+    assert_eq!(assignments::list(conn, ann).expect("assignments").len(), 1);
+
+    // Another profile, or another account or server, starts from nothing.
+    assert_eq!(sync_state::mark(conn, ben, ACCOUNT).expect("mark"), None);
+    let other_user = AccountKey {
+        user_id: "student-2",
+        ..ACCOUNT
+    };
+    assert_eq!(sync_state::mark(conn, ann, other_user).expect("mark"), None);
+    let other_server = AccountKey {
+        server: "http://127.0.0.1:9090",
+        ..ACCOUNT
+    };
+    assert_eq!(
+        sync_state::mark(conn, ann, other_server).expect("mark"),
+        None
+    );
+    assert!(sync_state::comments(conn, ben)
+        .expect("comments")
+        .is_empty());
 }
 
 #[test]

@@ -19,10 +19,11 @@ use crate::error::ServerError;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_accounts.sql")),
     (2, include_str!("../migrations/0002_work.sql")),
+    (3, include_str!("../migrations/0003_ids_per_account.sql")),
 ];
 
 /// The newest schema version this server knows.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {

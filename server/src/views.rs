@@ -368,39 +368,59 @@ pub async fn comment(
             "a comment has 1 to 2000 characters".into(),
         ));
     }
-    let student: String =
-        sqlx::query("SELECT student_id FROM lines WHERE attempt_id = $1 AND idx = $2")
-            .bind(&request.attempt_id)
-            .bind(i64::from(request.line_index))
-            .fetch_optional(&state.db.pool)
-            .await?
-            .map(|row| row.try_get::<String, _>("student_id"))
-            .transpose()?
-            .ok_or_else(|| {
-                ApiError::NotFound(format!(
-                    "attempt `{}` has no line {} (lines are numbered from 1); check the ids that `teacher working` shows",
-                    request.attempt_id,
-                    u64::from(request.line_index) + 1
-                ))
-            })?;
-    student_name_if_taught(&state, &user, &student)
-        .await
-        .map_err(|_| {
-            ApiError::NotFound(format!(
-                "attempt `{}` has no line {} (lines are numbered from 1); check the ids that `teacher working` shows",
+    let no_line = || {
+        ApiError::NotFound(format!(
+            "attempt `{}` has no line {} (lines are numbered from 1); check the ids that `teacher working` shows",
+            request.attempt_id,
+            u64::from(request.line_index) + 1
+        ))
+    };
+    // Attempt ids are unique per student only: find the students taught by
+    // this teacher who have this line.
+    let rows = sqlx::query(
+        "SELECT DISTINCT l.student_id FROM lines l \
+         JOIN enrolments e ON e.student_id = l.student_id \
+         JOIN classes c ON c.id = e.class_id \
+         WHERE l.attempt_id = $1 AND l.idx = $2 AND c.teacher_id = $3",
+    )
+    .bind(&request.attempt_id)
+    .bind(i64::from(request.line_index))
+    .bind(&user.id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut students = rows
+        .iter()
+        .map(|row| row.try_get::<String, _>("student_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(wanted) = &request.student_id {
+        students.retain(|student| student == wanted);
+    }
+    let student = match students.as_slice() {
+        [] => return Err(no_line()),
+        [student] => student.clone(),
+        several => {
+            tracing::warn!(
+                attempt = %request.attempt_id,
+                students = several.len(),
+                "comment names an attempt id that several students use"
+            );
+            return Err(ApiError::BadRequest(format!(
+                "attempt id `{}` is used by {} of your students; give the student's id too",
                 request.attempt_id,
-                u64::from(request.line_index) + 1
-            ))
-        })?;
+                several.len()
+            )));
+        }
+    };
 
     let id = auth::random_id();
     let guard = state.db.write_lock().await;
     let mut tx = state.db.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO comments (id, attempt_id, line_index, author_id, author_name, text, at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO comments (id, student_id, attempt_id, line_index, author_id, author_name, text, at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
+    .bind(&student)
     .bind(&request.attempt_id)
     .bind(i64::from(request.line_index))
     .bind(&user.id)
@@ -565,7 +585,7 @@ pub async fn parent_report(
     }
 
     let rows = sqlx::query(
-        "SELECT a.question_text, l.input, l.diagnosis, l.at_ms FROM lines l JOIN attempts a ON a.id = l.attempt_id \
+        "SELECT a.question_text, l.input, l.diagnosis, l.at_ms FROM lines l JOIN attempts a ON a.student_id = l.student_id AND a.id = l.attempt_id \
          WHERE l.student_id = $1 AND l.verdict = 'wrong' ORDER BY l.at_ms DESC LIMIT 10",
     )
     .bind(&student_id)

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use stepwise_core::sync::protocol::PushResponse;
+use stepwise_core::sync::views::StudentWork;
 
 /// The callers, in the order of the matrix's columns.
 const CALLERS: [&str; 10] = [
@@ -225,14 +226,17 @@ async fn matrix(backend: Backend) {
         .status();
     assert_eq!(status, 401);
 
-    // A student cannot write into another student's attempt.
+    // A student cannot write into another student's attempt: a line naming
+    // Ana's attempt id lands in Ben's own account.
     let ben = login(&server, "ben").await;
     let mut intrusion = attempt_events("ben-into-ana", &question_id(), 1, None);
     intrusion.retain(|e| e.id.ends_with(".0"));
-    if let stepwise_core::sync::protocol::EventKind::LineTyped { attempt_id, .. } =
-        &mut intrusion[0].kind
+    if let stepwise_core::sync::protocol::EventKind::LineTyped {
+        attempt_id, input, ..
+    } = &mut intrusion[0].kind
     {
         *attempt_id = "ana-setup-attempt".into();
+        *input = "x = 999".into();
     }
     let response: PushResponse = client
         .post(server.url("/v2/events"))
@@ -244,10 +248,27 @@ async fn matrix(backend: Backend) {
         .json()
         .await
         .expect("push response");
-    assert_eq!(response.stored, 0);
-    assert_eq!(response.repeated, 0);
-    assert_eq!(response.rejected.len(), 1);
-    // Nor reuse another student's event id.
+    assert_eq!(response.stored, 1);
+    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    let teacher = login(&server, "ms.lee").await;
+    let response = client
+        .get(server.url(&format!("/v2/teacher/students/{ana}/attempts")))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .expect("Ana's work");
+    let body: Value = response.json().await.expect("Ana's work body");
+    let work: StudentWork = serde_json::from_value(body.clone())
+        .unwrap_or_else(|error| panic!("Ana's work: {error}: {body}"));
+    let setup = work
+        .attempts
+        .iter()
+        .find(|attempt| attempt.attempt_id == "ana-setup-attempt")
+        .expect("Ana's setup attempt");
+    let inputs: Vec<&str> = setup.lines.iter().map(|line| line.input.as_str()).collect();
+    assert_eq!(inputs, ["3x = 15", "3x = 16"]);
+    // Another student's event id is stored under Ben's own account, and
+    // Ana's attempt stays hers alone.
     let mut stolen = attempt_events("ana-setup", &question_id(), 2, None);
     stolen.truncate(1);
     let response: PushResponse = client
@@ -260,7 +281,8 @@ async fn matrix(backend: Backend) {
         .json()
         .await
         .expect("push response");
-    assert_eq!(response.rejected.len(), 1);
+    assert_eq!(response.stored, 1);
+    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
 }
 
 #[tokio::test]

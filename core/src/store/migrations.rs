@@ -11,6 +11,9 @@
 //!   lines, per-skill progress, assignments and the outbox. Attempts from
 //!   version 1 move to a profile named `default`, get UUIDs from their start
 //!   time, count toward progress, and have their events queued for sync.
+//! - 3: wrong-PIN counts and lock times on profiles.
+//! - 4: the sync state: each profile's pull cursor per server account, and
+//!   the teachers' comments pulled for it.
 
 use std::path::Path;
 
@@ -45,10 +48,42 @@ const MIGRATIONS: &[Migration] = &[
         sql: V3,
         after: None,
     },
+    Migration {
+        version: 4,
+        sql: V4,
+        after: None,
+    },
 ];
 
 /// The newest schema version this build can open.
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
+
+/// Schema version 4: the pull cursor of each profile per server account,
+/// and the teachers' comments pulled for the profile. A cursor is kept per
+/// profile because the pulled assignments are stored per profile: a second
+/// profile syncing through the same account pulls from the start.
+const V4: &str = "
+    CREATE TABLE sync_cursors (
+        profile_id INTEGER NOT NULL REFERENCES profiles (id),
+        server TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        cursor INTEGER NOT NULL,
+        synced_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, server, user_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE comments (
+        profile_id INTEGER NOT NULL REFERENCES profiles (id),
+        id TEXT NOT NULL,
+        attempt_id TEXT NOT NULL,
+        line_index INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, id)
+    ) WITHOUT ROWID;
+";
 
 /// Schema version 3: wrong PINs in a row and the time until which a
 /// profile refuses PINs, so that a PIN cannot be guessed by trying them all.

@@ -20,6 +20,7 @@
 //! - [`progress`]: per-skill mastery, streaks and time, and "what next";
 //! - [`assignments`]: work set by a teacher;
 //! - [`outbox`]: events waiting to be pushed to the server;
+//! - [`sync_state`]: the pull cursor per server account, and pulled comments;
 //! - [`session`]: a practice session recorded into the store as it goes.
 //!
 //! Times are Unix milliseconds passed in by the caller. Ids sent to the
@@ -34,6 +35,7 @@ pub mod outbox;
 pub mod profiles;
 pub mod progress;
 pub mod session;
+pub mod sync_state;
 
 use std::path::{Path, PathBuf};
 

@@ -161,6 +161,8 @@ pub fn remove(tx: &Transaction, profile: ProfileId) -> Result<(), StoreError> {
         "skill_progress",
         "assignments",
         "outbox",
+        "sync_cursors",
+        "comments",
     ] {
         tx.execute(
             &format!("DELETE FROM {table} WHERE profile_id = ?1"),

@@ -113,6 +113,11 @@ impl SyncClient {
         })
     }
 
+    /// The server's address, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// A client for another account on the same server that shares this
     /// client's connections, as profiles on one device do.
     pub fn with_token(&self, token: Option<String>) -> SyncClient {

@@ -17,7 +17,8 @@ use super::views::{
 };
 use crate::generate::rng::Rng;
 use crate::store::outbox::ProfileOutbox;
-use crate::store::{assignments, ProfileId, Store, StoreError};
+use crate::store::sync_state::{self, AccountKey};
+use crate::store::{ProfileId, Store, StoreError};
 
 /// A failure of a device sync: the network side or the local store.
 #[derive(Debug, thiserror::Error)]
@@ -36,30 +37,38 @@ pub struct SyncReport {
 }
 
 /// Pushes the outbox of `profile` in the database at `database`, pulls what
-/// is new since `cursor`, and stores the pulled assignments for `profile`.
-/// The caller saves `pulled.cursor` afterwards: a crash before that pulls the
-/// same assignments again, which `assignments::receive` stores once.
+/// is new for the account `user_id` since the profile's stored cursor, and
+/// stores the pulled assignments, comments and new cursor in one
+/// transaction. A crash before that commit pulls the same page again, and
+/// [`sync_state::keep_pull`] stores each item once.
 pub async fn sync_device(
     client: &SyncClient,
     database: &Path,
     profile: ProfileId,
-    cursor: i64,
+    user_id: &str,
     now_ms: i64,
     rng: &mut Rng,
 ) -> Result<SyncReport, DeviceSyncError> {
+    let account = AccountKey {
+        server: client.base(),
+        user_id,
+    };
+    let cursor = {
+        let store = Store::open_file(database)?;
+        sync_state::mark(store.connection(), profile, account)?.map_or(0, |mark| mark.cursor)
+    };
     let outbox = ProfileOutbox::open(database, profile)?;
     let pushed = client.push_outbox(&outbox, rng).await?;
     let pulled = client.pull(cursor, rng).await?;
 
     let mut store = Store::open_file(database)?;
     let tx = store.transaction()?;
-    for assignment in &pulled.assignments {
-        assignments::receive(&tx, profile, assignment, now_ms)?;
-    }
+    sync_state::keep_pull(&tx, profile, account, &pulled, now_ms)?;
     tx.commit().map_err(StoreError::from)?;
     tracing::info!(
         profile = profile.0,
         pushed = pushed.acknowledged,
+        from = cursor,
         cursor = pulled.cursor,
         "sync done"
     );
@@ -76,6 +85,11 @@ pub struct ClassEntry {
 #[derive(Debug, Deserialize)]
 struct ClassList {
     classes: Vec<ClassEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CommentSaved {
+    comment_id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,10 +140,15 @@ impl SyncClient {
         self.get(&path, rng).await
     }
 
-    /// Comments on one line (counted from 0) of an attempt.
-    pub async fn comment(&self, request: &CommentRequest, rng: &mut Rng) -> Result<(), SyncError> {
-        let _: serde_json::Value = self.post("/teacher/comments", request, rng).await?;
-        Ok(())
+    /// Comments on one line (counted from 0) of an attempt, and returns the
+    /// new comment's id.
+    pub async fn comment(
+        &self,
+        request: &CommentRequest,
+        rng: &mut Rng,
+    ) -> Result<String, SyncError> {
+        let saved: CommentSaved = self.post("/teacher/comments", request, rng).await?;
+        Ok(saved.comment_id)
     }
 
     /// Opens the live stream of a student's lines; read it with [`LiveStream`].
@@ -282,5 +301,6 @@ mod tests {
     fn ids_stay_one_path_segment() {
         assert_eq!(path_segment("ab-C_9"), "ab-C_9");
         assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
+        assert_eq!(path_segment("../x"), "%2E%2E%2Fx");
     }
 }

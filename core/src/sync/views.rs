@@ -116,6 +116,11 @@ pub struct CommentRequest {
     pub attempt_id: String,
     pub line_index: u32,
     pub text: String,
+    /// The student whose attempt it is. Attempt ids are unique per student
+    /// only, so the server needs it when students the teacher teaches share
+    /// an attempt id; without it, the one such student is meant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_id: Option<String>,
 }
 
 /// `POST /v2/parent/link`: a parent redeems the code the school gave.

@@ -78,10 +78,12 @@ public final class TeacherViewModel: ObservableObject {
         }
     }
 
-    /// Comments on a line (counted from 0), then reloads the student's working.
+    /// Comments on a line (counted from 0) of the open student's attempt,
+    /// then reloads their working.
     public func comment(attemptId: String, lineIndex: UInt32, text: String) async {
         await load { console in
-            try await console.comment(attemptId: attemptId, lineIndex: lineIndex, text: text)
+            try await console.comment(
+                studentId: work?.studentId, attemptId: attemptId, lineIndex: lineIndex, text: text)
             if let studentId = work?.studentId {
                 work = try await console.studentWork(studentId: studentId)
             }

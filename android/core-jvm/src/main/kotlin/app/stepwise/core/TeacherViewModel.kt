@@ -107,9 +107,9 @@ class TeacherViewModel(private val checker: MathsChecker, private val console: T
         state.copy(work = console.studentWork(studentId), missedLines = false)
     }
 
-    /** Comments on a line (counted from 0), then reloads the student's working. */
+    /** Comments on a line (counted from 0) of the open student's attempt, then reloads their working. */
     suspend fun comment(attemptId: String, lineIndex: UInt, text: String) = load { console, state ->
-        console.comment(attemptId, lineIndex, text)
+        console.comment(state.work?.studentId, attemptId, lineIndex, text)
         val work = state.work ?: return@load state
         state.copy(work = console.studentWork(work.studentId))
     }
