@@ -5,6 +5,7 @@
 //! error carried forward, as UK exam marking does. The final line is checked
 //! for value against the question and for the form the question asks.
 
+mod connective;
 mod diagnose;
 mod form;
 mod hint;
