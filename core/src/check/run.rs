@@ -5,6 +5,7 @@ use num_rational::BigRational;
 use super::{connective, rounding};
 use super::{diagnose, form};
 use super::{FinalReport, FinalVerdict, LineReport, Report, Task, TaskKind, Verdict};
+use super::{CHECK_WORK, LINE_WORK};
 use crate::maths::ast::{Expr, RelOp, Statement};
 use crate::maths::equiv::{self, collect_vars, statement_vars};
 use crate::maths::work::SharedWork;
@@ -127,6 +128,9 @@ pub(crate) fn unknowns_of(task: &Task, question: &Statement) -> Vec<String> {
 /// Checks every line of `lines`; `lines[0]` is the question's starting line.
 pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     let limits = Limits::default();
+    // Every line's pool is drawn from this one too, so a long hostile
+    // working runs dry as a whole and its later lines get an error.
+    let _check_work = SharedWork::new(CHECK_WORK);
     let mut reports = Vec::with_capacity(lines.len());
 
     let Some(first) = lines.first() else {
@@ -220,7 +224,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
 
         // Every comparison made for this line, from its own check to the
         // last buggy rewrite the diagnosis tries, draws from one pool.
-        let line_work = SharedWork::new(limits.step_budget);
+        let line_work = SharedWork::new(LINE_WORK);
         let mut line_report = if is_system(task, &question) {
             judge_system_line(task, &question, &line, &limits)
         } else if gained_solutions
@@ -295,7 +299,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     }
     reports.extend(merge_steps(step_reports, &lines[1..]));
 
-    let final_work = SharedWork::new(limits.step_budget);
+    let final_work = SharedWork::new(LINE_WORK);
     let final_answer = if is_system(task, &question) {
         final_system_verdict(
             task,

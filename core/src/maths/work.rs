@@ -3,37 +3,38 @@
 //! Each comparison has its own step budget, but one line of working can
 //! start dozens of comparisons: its own check, the error-carried-forward
 //! check, and every buggy rewrite the diagnosis tries. A [`SharedWork`]
-//! scope makes all of them draw from one pool, so the work for a line is
-//! capped as a whole. A thread-wide counter of all work spent lets tests and
+//! scope makes all of them draw from one pool, so the work for a line, and
+//! for a whole check, is capped as a whole. A thread-wide counter of all work spent lets tests and
 //! benchmarks see what a call cost without timing it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use super::MathsError;
 
 thread_local! {
     /// Work units spent on this thread since it started.
     static SPENT: Cell<u64> = const { Cell::new(0) };
-    /// Units left in the innermost shared pool, and that pool's size.
-    static POOL: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
+    /// The open shared pools, outermost first, each as (units left, size).
+    static POOLS: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Charges `units` to the thread's counter and to the active shared pool.
+/// Charges `units` to the thread's counter and to every open shared pool.
 ///
-/// Returns [`MathsError::BudgetExceeded`] when the pool has run dry. Without
-/// an active pool it only counts.
-/// Work refused is not counted, because callers charge before they work.
+/// Returns [`MathsError::BudgetExceeded`], naming the size of the pool that
+/// ran dry, when any open pool has fewer units left; that pool is then
+/// empty, so every later charge to it fails too. Work refused is not
+/// counted, because callers charge before they work.
 pub(crate) fn charge(units: u64) -> Result<(), MathsError> {
-    POOL.with(|pool| match pool.get() {
-        None => Ok(()),
-        Some((left, size)) if units > left => {
-            pool.set(Some((0, size)));
-            Err(MathsError::BudgetExceeded { budget: size })
+    POOLS.with(|pools| {
+        let mut pools = pools.borrow_mut();
+        if let Some(pool) = pools.iter_mut().find(|(left, _)| units > *left) {
+            pool.0 = 0;
+            return Err(MathsError::BudgetExceeded { budget: pool.1 });
         }
-        Some((left, size)) => {
-            pool.set(Some((left - units, size)));
-            Ok(())
+        for pool in pools.iter_mut() {
+            pool.0 -= units;
         }
+        Ok(())
     })?;
     SPENT.with(|spent| spent.set(spent.get().saturating_add(units)));
     Ok(())
@@ -48,34 +49,43 @@ pub fn spent_on_this_thread() -> u64 {
 
 /// A scope in which every budget on this thread draws from one pool.
 ///
-/// Scopes nest: an inner pool replaces the outer one until it is dropped,
-/// and its spending is not charged to the outer pool. Dropping the scope
-/// restores the outer pool.
+/// Scopes nest: work done in an inner scope is charged to the inner pool
+/// and to every outer one, so a whole check and each of its lines can have
+/// a cap of their own. Dropping the scope closes its pool.
 #[must_use = "the pool is shared only while the scope is alive"]
 pub struct SharedWork {
-    outer: Option<(u64, u64)>,
+    /// Position of this scope's pool in the thread's stack of pools.
+    depth: usize,
 }
 
 impl SharedWork {
     /// Opens a pool of `units` work units for the calls made until the
     /// returned scope is dropped.
     pub fn new(units: u64) -> SharedWork {
-        let outer = POOL.with(|pool| pool.replace(Some((units, units))));
-        SharedWork { outer }
+        POOLS.with(|pools| {
+            let mut pools = pools.borrow_mut();
+            pools.push((units, units));
+            SharedWork {
+                depth: pools.len() - 1,
+            }
+        })
     }
 
     /// Units spent from this scope's pool so far.
     pub fn used(&self) -> u64 {
-        POOL.with(|pool| match pool.get() {
-            Some((left, size)) => size - left,
-            None => 0,
+        POOLS.with(|pools| {
+            pools
+                .borrow()
+                .get(self.depth)
+                .map_or(0, |(left, size)| size - left)
         })
     }
 }
 
 impl Drop for SharedWork {
     fn drop(&mut self) {
-        POOL.with(|pool| pool.set(self.outer));
+        // Also closes any inner pool left open by a scope dropped out of order.
+        POOLS.with(|pools| pools.borrow_mut().truncate(self.depth));
     }
 }
 
@@ -97,16 +107,26 @@ mod tests {
     }
 
     #[test]
-    fn inner_scope_restores_outer_pool() {
+    fn inner_scope_charges_outer_pool() {
         let outer = SharedWork::new(100);
         assert!(charge(40).is_ok());
         {
-            let _inner = SharedWork::new(5);
-            assert!(charge(6).is_err());
+            let inner = SharedWork::new(50);
+            assert!(charge(30).is_ok());
+            assert_eq!(inner.used(), 30);
+            // 25 units are more than the 20 left in the inner pool.
+            assert!(matches!(
+                charge(25),
+                Err(MathsError::BudgetExceeded { budget: 50 })
+            ));
         }
-        assert_eq!(outer.used(), 40);
-        assert!(charge(60).is_ok());
-        assert!(charge(1).is_err());
+        assert_eq!(outer.used(), 70);
+        // The outer pool runs dry before a new inner one does.
+        let _inner = SharedWork::new(50);
+        assert!(matches!(
+            charge(31),
+            Err(MathsError::BudgetExceeded { budget: 100 })
+        ));
     }
 
     #[test]
