@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use stepwise_core::check::{check_working, Task, TaskKind};
+use stepwise_core::maths::work::spent_on_this_thread;
 
 fn corpus_dir() -> PathBuf {
     std::env::var_os("STEPWISE_CORPUS")
@@ -115,6 +116,7 @@ fn main() {
 
     // One warm-up pass, then the timed pass: each case checked once.
     let mut timings = Vec::with_capacity(cases.len());
+    let mut works: Vec<u64> = Vec::with_capacity(cases.len());
     let mut by_verdict: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for pass in 0..2 {
         timings.clear();
@@ -125,9 +127,13 @@ fn main() {
                 TaskKind::Simplify
             });
             let lines = [case.before.as_str(), case.after.as_str()];
+            let work_before = spent_on_this_thread();
             let start = Instant::now();
             let report = check_working(&task, &lines);
             let elapsed = start.elapsed().as_secs_f64() * 1e6;
+            if pass == 1 {
+                works.push(spent_on_this_thread() - work_before);
+            }
             if pass == 1 {
                 let verdict = report
                     .lines
@@ -164,6 +170,14 @@ fn main() {
         percentile(&sorted, 0.99),
         sorted.last().copied().unwrap_or(0.0),
         total / 1000.0
+    );
+    works.sort_unstable();
+    let work_at = |share: f64| works[((works.len() - 1) as f64 * share).round() as usize];
+    println!(
+        "work units a check: median {}, p99 {}, max {}",
+        work_at(0.5),
+        work_at(0.99),
+        work_at(1.0)
     );
     for (verdict, mut times) in by_verdict {
         times.sort_by(|a, b| a.total_cmp(b));

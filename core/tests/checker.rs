@@ -575,3 +575,80 @@ fn hyperbolic_functions_compare() {
     assert!(equivalent("cosh 2x", "cosh(x)^2 + sinh(x)^2").expect("compares"));
     assert!(!equivalent("sinh(x)", "cosh(x)").expect("compares"));
 }
+
+#[test]
+fn connective_between_statements() {
+    for line in [
+        "2x = 8 so x = 4",
+        "2x = 8, so x = 4",
+        "2x = 8 therefore x = 4",
+        "2x = 8 => x = 4",
+        "2x = 8 ⇒ x = 4",
+        "2x = 8 ∴ x = 4",
+        "2x = 8 hence x = 4",
+        "2x = 8 thus x = 4",
+    ] {
+        check("solve for=x", &["2x + 3 = 11", line], "S F", Correct);
+    }
+}
+
+#[test]
+fn connective_starting_line() {
+    for line in [
+        "so x = 4",
+        "therefore x = 4",
+        "=> x = 4",
+        "⇒ x = 4",
+        "∴ x = 4",
+        "Hence x = 4",
+        "thus x = 4",
+    ] {
+        check(
+            "solve for=x",
+            &["2x + 3 = 11", "2x = 8", line],
+            "S F F",
+            Correct,
+        );
+    }
+}
+
+#[test]
+fn connective_second_statement_wrong() {
+    // The first step is right, the second does not follow from it.
+    check(
+        "solve for=x",
+        &["2x + 3 = 11", "2x = 8 so x = 6"],
+        "S X",
+        Incorrect,
+    );
+    let report = check_working(&task("solve for=x"), &["2x + 3 = 11", "2x = 8 so x = 6"]);
+    assert_eq!(report.lines[1].input, "2x = 8 so x = 6");
+    assert!(
+        report.lines[1].message.contains("x = 6"),
+        "message names the wrong statement: {}",
+        report.lines[1].message
+    );
+}
+
+#[test]
+fn connective_first_statement_wrong() {
+    // A wrong first step, then a right step from it: wrong, and the answer
+    // carries the mistake.
+    check(
+        "solve for=x",
+        &["2x + 3 = 11", "2x = 14 so x = 7"],
+        "S X",
+        Incorrect,
+    );
+}
+
+#[test]
+fn connective_in_expression_task() {
+    check(
+        "expand",
+        &["3(x + 2)", "= 3 × x + 3 × 2 so 3x + 6"],
+        "S F",
+        Correct,
+    );
+    check("simplify", &["2a + 3a", "therefore 5a"], "S F", Correct);
+}

@@ -174,10 +174,18 @@ pub fn shows_precision(literal: &Literal, rounding: Rounding) -> bool {
         Rounding::DecimalPlaces(n) => places_shown(literal) == n,
         Rounding::SignificantFigures(n) => {
             let shown = figures_shown(literal);
-            // An integer such as 1200 to 3 s.f. cannot show its third zero.
+            // An integer such as 1200 to 3 s.f. cannot show its third zero,
+            // but it has no more figures than digits: 1200 is not 5 s.f.
+            let digits = literal
+                .text
+                .chars()
+                .filter(char::is_ascii_digit)
+                .skip_while(|c| *c == '0')
+                .count() as u32;
             shown == n
                 || (literal.kind == LiteralKind::Integer
                     && shown < n
+                    && n <= digits
                     && literal.value.numer().is_multiple_of(&BigInt::from(10)))
         }
     }
@@ -200,5 +208,40 @@ mod tests {
         assert_eq!(round_sf(&rational(123_456, 1), 2), rational(120_000, 1));
         assert_eq!(round_sf(&rational(1, 300), 2), rational(33, 10_000));
         assert_eq!(round_sf(&rational(996, 100), 2), rational(10, 1));
+    }
+
+    fn integer(text: &str) -> Literal {
+        Literal {
+            value: BigRational::from_integer(text.parse().expect("integer")),
+            text: text.to_string(),
+            kind: LiteralKind::Integer,
+        }
+    }
+
+    #[test]
+    fn integer_trailing_zeros_figures() {
+        // 2000 shows 1 figure for certain and may stand for 2, 3 or 4.
+        for n in 1..=4 {
+            assert!(shows_precision(
+                &integer("2000"),
+                Rounding::SignificantFigures(n)
+            ));
+        }
+        assert!(!shows_precision(
+            &integer("2000"),
+            Rounding::SignificantFigures(5)
+        ));
+        assert!(!shows_precision(
+            &integer("-121000"),
+            Rounding::SignificantFigures(7)
+        ));
+        assert!(shows_precision(
+            &integer("121000"),
+            Rounding::SignificantFigures(6)
+        ));
+        assert!(!shows_precision(
+            &integer("121000"),
+            Rounding::SignificantFigures(2)
+        ));
     }
 }

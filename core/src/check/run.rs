@@ -2,11 +2,13 @@
 
 use num_rational::BigRational;
 
-use super::rounding;
+use super::{connective, rounding};
 use super::{diagnose, form};
 use super::{FinalReport, FinalVerdict, LineReport, Report, Task, TaskKind, Verdict};
+use super::{CHECK_WORK, LINE_WORK};
 use crate::maths::ast::{Expr, RelOp, Statement};
 use crate::maths::equiv::{self, collect_vars, statement_vars};
+use crate::maths::work::SharedWork;
 use crate::maths::{
     compare_expressions, compare_statements, parse_with, Limits, MathsError, SetRelation,
 };
@@ -126,6 +128,9 @@ pub(crate) fn unknowns_of(task: &Task, question: &Statement) -> Vec<String> {
 /// Checks every line of `lines`; `lines[0]` is the question's starting line.
 pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     let limits = Limits::default();
+    // Every line's pool is drawn from this one too, so a long hostile
+    // working runs dry as a whole and its later lines get an error.
+    let _check_work = SharedWork::new(CHECK_WORK);
     let mut reports = Vec::with_capacity(lines.len());
 
     let Some(first) = lines.first() else {
@@ -186,16 +191,21 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     // For simultaneous equations: the lines accepted so far, each a consequence of the system.
     let mut system_facts: Vec<Line> = Vec::new();
 
-    for text in &lines[1..] {
+    // Each statement of a line is one step: `2x = 8 so x = 4` is two.
+    let steps = lines[1..].iter().enumerate().flat_map(|(number, line)| {
+        connective::split(line)
+            .into_iter()
+            .map(move |s| (number, s))
+    });
+    let mut step_reports: Vec<(usize, LineReport)> = Vec::new();
+    for (number, text) in steps {
+        let text = &text;
         let parsed = match parse_with(text, &limits) {
             Ok(parsed) => parsed,
             Err(error) => {
-                reports.push(report(
-                    text,
-                    Verdict::Unreadable,
-                    None,
-                    error.to_string(),
-                    false,
+                step_reports.push((
+                    number,
+                    report(text, Verdict::Unreadable, None, error.to_string(), false),
                 ));
                 continue;
             }
@@ -204,11 +214,17 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         let line = match interpret(task, parsed.statement) {
             Ok(line) => line,
             Err(message) => {
-                reports.push(report(text, Verdict::Unreadable, None, message, false));
+                step_reports.push((
+                    number,
+                    report(text, Verdict::Unreadable, None, message, false),
+                ));
                 continue;
             }
         };
 
+        // Every comparison made for this line, from its own check to the
+        // last buggy rewrite the diagnosis tries, draws from one pool.
+        let line_work = SharedWork::new(LINE_WORK);
         let mut line_report = if is_system(task, &question) {
             judge_system_line(task, &question, &line, &limits)
         } else if gained_solutions
@@ -228,6 +244,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         } else {
             judge(task, &last_good, last_line.as_ref(), &line, &limits)
         };
+        drop(line_work);
         // Only for equations: in an expression task the copied question
         // may already be the answer (an expression that does not factorise).
         let copied_question = last_line.is_none()
@@ -278,9 +295,11 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         if !line_report.message.is_empty() {
             r.message = line_report.message;
         }
-        reports.push(r);
+        step_reports.push((number, r));
     }
+    reports.extend(merge_steps(step_reports, &lines[1..]));
 
+    let final_work = SharedWork::new(LINE_WORK);
     let final_answer = if is_system(task, &question) {
         final_system_verdict(
             task,
@@ -299,10 +318,56 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
             &limits,
         )
     };
+    drop(final_work);
     Report {
         lines: reports,
         final_answer,
     }
+}
+
+/// Joins the reports of the steps of each typed line into one report for
+/// that line. The line gets its worst step's verdict, diagnosis and
+/// message. A line whose steps all follow gets its last step's message.
+fn merge_steps(steps: Vec<(usize, LineReport)>, lines: &[&str]) -> Vec<LineReport> {
+    fn severity(verdict: Verdict) -> u8 {
+        match verdict {
+            Verdict::Start | Verdict::Follows => 0,
+            Verdict::Warning => 1,
+            Verdict::Unreadable => 2,
+            Verdict::Wrong => 3,
+        }
+    }
+    let mut merged: Vec<LineReport> = Vec::with_capacity(lines.len());
+    let mut steps = steps.into_iter().peekable();
+    for (number, line) in lines.iter().enumerate() {
+        let mut parts: Vec<LineReport> = Vec::new();
+        while let Some((_, step)) = steps.next_if(|(n, _)| *n == number) {
+            parts.push(step);
+        }
+        let several = parts.len() > 1;
+        let mut worst: Option<LineReport> = None;
+        for part in parts {
+            let replace = match &worst {
+                None => true,
+                Some(current) => {
+                    severity(part.verdict) > severity(current.verdict)
+                        || (severity(part.verdict) == 0 && severity(current.verdict) == 0)
+                }
+            };
+            if replace {
+                worst = Some(part);
+            }
+        }
+        let Some(mut chosen) = worst else {
+            continue;
+        };
+        if several && chosen.verdict != Verdict::Follows {
+            chosen.message = format!("in \"{}\": {}", chosen.input, chosen.message);
+        }
+        chosen.input = (*line).to_string();
+        merged.push(chosen);
+    }
+    merged
 }
 
 fn report(

@@ -23,6 +23,7 @@ pub mod pretty;
 pub mod sets;
 mod systems;
 pub mod upoly;
+pub mod work;
 
 pub use ast::*;
 pub use equiv::{compare_expressions, compare_statements, ExprComparison};

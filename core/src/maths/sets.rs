@@ -13,7 +13,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use super::ast::RelOp;
-use super::poly::Budget;
+use super::poly::{coefficient_cost, Budget};
 use super::upoly::{midpoint, Root, UPoly};
 use super::MathsError;
 
@@ -278,33 +278,36 @@ pub fn finite_solutions(cond: &Cond, budget: &mut Budget) -> Result<Option<Vec<R
     {
         return Ok(None);
     }
-    Ok(Some(
-        roots
-            .into_iter()
-            .filter(|root| {
-                let point = match root {
-                    Root::Exact(q) => Point::Rational(q.clone()),
-                    Root::Between(lo, hi) => Point::Root(lo, hi),
-                };
-                tree_value(&tree, &leaves, &point)
-            })
-            .map(|root| refine(&critical, root))
-            .collect(),
-    ))
+    let mut solutions = Vec::new();
+    for root in roots {
+        let point = match &root {
+            Root::Exact(q) => Point::Rational(q.clone()),
+            Root::Between(lo, hi) => Point::Root(lo, hi),
+        };
+        if tree_value(&tree, &leaves, &point) {
+            solutions.push(refine(&critical, root, budget)?);
+        }
+    }
+    Ok(Some(solutions))
 }
 
 /// Narrows an isolating interval by bisection until it is far narrower
 /// than any rounding a question asks for.
-fn refine(p: &UPoly, root: Root) -> Root {
+fn refine(p: &UPoly, root: Root, budget: &mut Budget) -> Result<Root, MathsError> {
     let Root::Between(mut a, mut b) = root else {
-        return root;
+        return Ok(root);
     };
     let sign_a = p.sign_at(&a);
     for _ in 0..160 {
         let middle = midpoint(&a, &b);
+        // Evaluating at a point of B bits multiplies numbers of up to
+        // degree × B bits, so one evaluation costs about as much as one
+        // step on coefficients that long.
+        let bits = middle.numer().bits().max(middle.denom().bits());
+        budget.spend(coefficient_cost(bits * p.degree() as u64))?;
         let sign = p.sign_at(&middle);
         if sign == Ordering::Equal {
-            return Root::Exact(middle);
+            return Ok(Root::Exact(middle));
         }
         if sign == sign_a {
             a = middle;
@@ -315,9 +318,9 @@ fn refine(p: &UPoly, root: Root) -> Root {
     // A rational root shows as the simplest rational in its interval.
     let simplest = simplest_between(&a, &b);
     if p.eval(&simplest).is_zero() {
-        return Root::Exact(simplest);
+        return Ok(Root::Exact(simplest));
     }
-    Root::Between(a, b)
+    Ok(Root::Between(a, b))
 }
 
 /// The rational with the smallest denominator in `[low, high]`, found from

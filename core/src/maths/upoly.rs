@@ -8,7 +8,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use super::number::Real;
-use super::poly::{Atom, Budget, Poly};
+use super::poly::{coefficient_cost, Atom, Budget, Poly};
 use super::MathsError;
 
 /// Coefficients from the constant term up; no trailing zeros.
@@ -85,8 +85,13 @@ impl UPoly {
         value
     }
 
+    /// The sign of the value at `x`. Rational coefficients are scaled to
+    /// integers first, so no step reduces a fraction by a gcd.
     pub fn sign_at(&self, x: &BigRational) -> Ordering {
-        self.eval(x).signum()
+        match IntegerPoly::from(self) {
+            Some(integer) => integer.sign_at(x),
+            None => self.eval(x).signum(),
+        }
     }
 
     fn monic(&self) -> UPoly {
@@ -113,7 +118,8 @@ impl UPoly {
         if self.is_zero() || other.is_zero() {
             return Ok(UPoly::default());
         }
-        budget.spend((self.coefficients.len() * other.coefficients.len()) as u64)?;
+        let size = coefficient_cost(self.bits().max(other.bits()));
+        budget.spend((self.coefficients.len() * other.coefficients.len()) as u64 * size)?;
         let mut result = vec![Real::zero(); self.coefficients.len() + other.coefficients.len() - 1];
         for (i, a) in self.coefficients.iter().enumerate() {
             for (j, b) in other.coefficients.iter().enumerate() {
@@ -138,9 +144,12 @@ impl UPoly {
             return Ok((UPoly::default(), self.clone()));
         }
         let mut quotient = vec![Real::zero(); self.coefficients.len() - d];
-        let size = 1 + self.bits().max(divisor.bits()) / 256;
+        let divisor_bits = divisor.bits();
         for k in (0..quotient.len()).rev() {
-            budget.spend(divisor.coefficients.len() as u64 * size)?;
+            // The remainder's coefficients grow as the division goes on, so
+            // each step is charged for the sizes it works on now.
+            let bits = remainder[k + d].bits().max(divisor_bits);
+            budget.spend(divisor.coefficients.len() as u64 * coefficient_cost(bits))?;
             let factor = remainder[k + d].mul(&inverse);
             if factor.is_zero() {
                 continue;
@@ -159,6 +168,7 @@ impl UPoly {
         let mut b = other.clone();
         while !b.is_zero() {
             let (_, r) = a.div_rem(&b, budget)?;
+            budget.spend(r.coefficients.len() as u64 * coefficient_cost(r.bits()))?;
             a = b;
             b = r.monic();
             if b.bits() > 20_000 {
@@ -200,6 +210,7 @@ impl UPoly {
                 break;
             }
             // Scaling by a positive number keeps the sign changes and the sizes small.
+            budget.spend(r.coefficients.len() as u64 * coefficient_cost(r.bits()))?;
             let scale = r.leading().abs().inverse().unwrap_or_else(Real::one);
             let negated = UPoly::new(r.coefficients.iter().map(|c| c.mul(&scale).neg()).collect());
             sequence.push(negated);

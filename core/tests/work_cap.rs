@@ -1,0 +1,57 @@
+//! The checker's work cap: every line of working, however hostile, draws
+//! from one pool of work units for all its comparisons (its own check, the
+//! error-carried-forward check and every buggy rewrite the diagnosis
+//! tries), the final verdict from one more, and all of them from one pool
+//! for the whole check. Work is counted in units, not timed; the `hostile`
+//! benchmark prints the time.
+
+use stepwise_core::check::{check_working, Task, TaskKind, Verdict, CHECK_WORK};
+use stepwise_core::maths::work::spent_on_this_thread;
+
+mod hostile;
+
+const KINDS: [TaskKind; 6] = [
+    TaskKind::Solve,
+    TaskKind::Simplify,
+    TaskKind::Expand,
+    TaskKind::Factorise,
+    TaskKind::Evaluate,
+    TaskKind::Rearrange,
+];
+
+/// Checks `lines` and returns the work units spent.
+fn work_of(kind: TaskKind, lines: &[&str]) -> u64 {
+    let before = spent_on_this_thread();
+    let report = check_working(&Task::new(kind), lines);
+    assert_eq!(report.lines.len(), lines.len());
+    spent_on_this_thread() - before
+}
+
+#[test]
+fn fuzz_found_input_stays_under_cap() {
+    for kind in KINDS {
+        let work = work_of(kind, &hostile::FUZZ_FOUND);
+        assert!(work <= CHECK_WORK, "{kind:?}: {work} units");
+    }
+}
+
+#[test]
+fn fuzz_found_line_is_wrong_without_diagnosis() {
+    // The diagnosis runs out of work before it can name a slip, so the
+    // line is marked wrong with the generic message.
+    let report = check_working(&Task::new(TaskKind::Solve), &hostile::FUZZ_FOUND[..2]);
+    assert_eq!(report.lines[1].verdict, Verdict::Wrong);
+    assert_eq!(report.lines[1].diagnosis, None);
+}
+
+#[test]
+fn generated_hostile_lines_stay_under_cap() {
+    let mut generator = hostile::Lines::new(7);
+    for case in 0..60 {
+        let kind = KINDS[case % KINDS.len()];
+        let working = generator.working(8, 400);
+        let lines: Vec<&str> = working.iter().map(String::as_str).collect();
+        let work = work_of(kind, &lines);
+        assert!(work <= CHECK_WORK, "{kind:?} {lines:?}: {work} units");
+    }
+}
