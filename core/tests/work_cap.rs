@@ -55,3 +55,33 @@ fn generated_hostile_lines_stay_under_cap() {
         assert!(work <= CHECK_WORK, "{kind:?} {lines:?}: {work} units");
     }
 }
+
+/// A line the fuzzer found: `x = RRR…R = x/1r!` against the question `6`.
+/// The factorial of a letter sends the comparison to floating point, which
+/// evaluated the whole product at every grid point for every diagnosis
+/// candidate without charging any work, and took over 10 s under the
+/// fuzzer's sanitiser.
+fn numeric_line(letters: usize) -> String {
+    format!("x = {}=x/1r! ", "R".repeat(letters))
+}
+
+#[test]
+fn floating_point_comparison_is_charged_by_size() {
+    let task = Task {
+        unknowns: vec!["x".to_string()],
+        ..Task::new(TaskKind::Solve)
+    };
+    let work = |letters: usize| {
+        let line = numeric_line(letters);
+        let before = spent_on_this_thread();
+        let report = check_working(&task, &["6", &line]);
+        assert_eq!(report.lines[1].verdict, Verdict::Wrong, "{line}");
+        spent_on_this_thread() - before
+    };
+    let (short, long) = (work(4), work(60));
+    // At the least, the 60-letter side is evaluated once at each of the
+    // 601 grid points, 32 nodes a unit.
+    assert!(long >= 60 * 601 / 32, "60 letters: {long} units");
+    assert!(long > 2 * short, "4 letters: {short} units, 60: {long}");
+    assert!(long <= CHECK_WORK, "60 letters: {long} units");
+}

@@ -9,6 +9,7 @@
 //! only for expressions with functions the algebra cannot see into, and the
 //! result then says so.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use num_bigint::BigInt;
@@ -92,8 +93,22 @@ pub fn expand_plus_minus(expr: &Expr) -> Vec<Expr> {
                 rhs,
                 implicit,
             } => {
-                let lefts = walk(lhs);
-                let rights = walk(rhs);
+                let mut lefts = walk(lhs);
+                let mut rights = walk(rhs);
+                if let ([_], [_]) = (lefts.as_slice(), rights.as_slice()) {
+                    // One choice on each side: move the halves in rather
+                    // than cloning them, so that a long chain without ±
+                    // costs time in proportion to its length.
+                    let (Some(l), Some(r)) = (lefts.pop(), rights.pop()) else {
+                        unreachable!("both sides hold one expression");
+                    };
+                    return vec![Expr::Binary {
+                        op: *op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                        implicit: *implicit,
+                    }];
+                }
                 let mut out = Vec::new();
                 for l in &lefts {
                     for r in &rights {
@@ -111,7 +126,20 @@ pub fn expand_plus_minus(expr: &Expr) -> Vec<Expr> {
             other => vec![other.clone()],
         }
     }
+    if !contains_plus_minus(expr) {
+        return vec![expr.clone()];
+    }
     walk(expr)
+}
+
+/// The sign choices of `expr` as [`expand_plus_minus`] lists them, without
+/// copying an expression that has no `±`.
+fn sign_choices(expr: &Expr) -> Cow<'_, [Expr]> {
+    if contains_plus_minus(expr) {
+        Cow::Owned(expand_plus_minus(expr))
+    } else {
+        Cow::Borrowed(std::slice::from_ref(expr))
+    }
 }
 
 fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
@@ -268,8 +296,8 @@ fn holds_at(statement: &Statement, unknown: &str, x: f64) -> bool {
     let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
     match statement {
         Statement::Relation { parts, ops } => ops.iter().enumerate().all(|(i, op)| {
-            let lefts = expand_plus_minus(&parts[i]);
-            let rights = expand_plus_minus(&parts[i + 1]);
+            let lefts = sign_choices(&parts[i]);
+            let rights = sign_choices(&parts[i + 1]);
             lefts.iter().any(|l| {
                 rights.iter().any(|r| {
                     let a = numeric::eval(l, &values);
@@ -374,9 +402,9 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
     match statement {
         Statement::Relation { parts, .. } => {
             for pair in parts.windows(2) {
-                for l in expand_plus_minus(&pair[0]) {
-                    for r in expand_plus_minus(&pair[1]) {
-                        out.push((l.clone(), r));
+                for l in sign_choices(&pair[0]).iter() {
+                    for r in sign_choices(&pair[1]).iter() {
+                        out.push((l.clone(), r.clone()));
                     }
                 }
             }
@@ -388,34 +416,89 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
     }
 }
 
+/// Expression nodes visited by floating-point evaluation for one work unit.
+///
+/// Numeric comparison does no algebra, so [`Budget`] would not see its cost;
+/// it charges the nodes it evaluates instead, at a rate that makes a unit
+/// take about as long as one algebra step.
+const NODES_PER_UNIT: u64 = 32;
+
+/// Charges `budget` for evaluating `nodes` expression nodes `times` times.
+fn charge_evaluation(budget: &mut Budget, nodes: u64, times: u64) -> Result<(), MathsError> {
+    budget.spend(nodes.saturating_mul(times).div_ceil(NODES_PER_UNIT))
+}
+
+/// Nodes in `expr`, each counted once.
+fn expr_size(expr: &Expr) -> u64 {
+    match expr {
+        Expr::Num(_) | Expr::Var(_) | Expr::Const(_) => 1,
+        Expr::Neg(e)
+        | Expr::Group(e)
+        | Expr::Percent(e)
+        | Expr::Factorial(e)
+        | Expr::Call(_, e) => 1 + expr_size(e),
+        Expr::Binary { lhs, rhs, .. } => 1 + expr_size(lhs) + expr_size(rhs),
+        Expr::PlusMinus { lhs, rhs } => 1 + lhs.as_deref().map_or(0, expr_size) + expr_size(rhs),
+    }
+}
+
+/// Nodes evaluated by one [`holds_at`] call on `statement`, counting every
+/// sign choice of a `±`.
+fn statement_cost(statement: &Statement) -> u64 {
+    match statement {
+        Statement::Relation { parts, .. } => parts
+            .windows(2)
+            .map(|pair| {
+                let choices = |e: &Expr| sign_choices(e).iter().map(expr_size).sum::<u64>();
+                choices(&pair[0]) + choices(&pair[1])
+            })
+            .sum(),
+        Statement::Or(parts) | Statement::And(parts) => parts.iter().map(statement_cost).sum(),
+        Statement::Expr(_) | Statement::Continued { .. } => 0,
+    }
+}
+
 /// Compares solution sets in one unknown in floating point, for statements
 /// with functions the exact methods cannot see into (`√x`, `|x|`, `sin x`).
 /// Roots of every `left − right` are found by sign changes on a grid from
 /// about −900 to 900 (sinh of evenly spaced points, so dense near 0) and
 /// refined by bisection. Both statements are then tested at the roots and at
 /// the grid points.
-fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelation {
+///
+/// The evaluations are charged to `budget` before they are done.
+fn compare_numerically(
+    a: &Statement,
+    b: &Statement,
+    unknown: &str,
+    budget: &mut Budget,
+) -> Result<SetRelation, MathsError> {
+    /// Halvings of an interval that holds a sign change.
+    const BISECTIONS: u64 = 80;
     let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
     let mut pairs = Vec::new();
     differences(a, &mut pairs);
     differences(b, &mut pairs);
     let mut points = grid.clone();
+    let mut values: BTreeMap<String, f64> = [(unknown.to_string(), 0.0)].into_iter().collect();
     for (l, r) in &pairs {
-        let mut values: BTreeMap<String, f64> = [(unknown.to_string(), 0.0)].into_iter().collect();
+        let nodes = expr_size(l) + expr_size(r);
+        charge_evaluation(budget, nodes, grid.len() as u64)?;
         let mut g = |x: f64| {
             values.insert(unknown.to_string(), x);
             numeric::eval(l, &values) - numeric::eval(r, &values)
         };
-        for window in grid.windows(2) {
+        let on_grid: Vec<f64> = grid.iter().map(|&x| g(x)).collect();
+        for (i, window) in grid.windows(2).enumerate() {
             let (mut lo, mut hi) = (window[0], window[1]);
-            let (glo, ghi) = (g(lo), g(hi));
+            let (glo, ghi) = (on_grid[i], on_grid[i + 1]);
             if glo == 0.0 {
                 points.push(lo);
             }
             if !glo.is_finite() || !ghi.is_finite() || glo.signum() == ghi.signum() {
                 continue;
             }
-            for _ in 0..80 {
+            charge_evaluation(budget, nodes, BISECTIONS)?;
+            for _ in 0..BISECTIONS {
                 let mid = 0.5 * (lo + hi);
                 if g(mid).signum() == glo.signum() {
                     lo = mid;
@@ -426,18 +509,23 @@ fn compare_numerically(a: &Statement, b: &Statement, unknown: &str) -> SetRelati
             points.push(0.5 * (lo + hi));
         }
     }
+    charge_evaluation(
+        budget,
+        statement_cost(a) + statement_cost(b),
+        points.len() as u64,
+    )?;
     let (mut in_a_only, mut in_b_only) = (false, false);
     for x in points {
         let (va, vb) = (holds_at(a, unknown, x), holds_at(b, unknown, x));
         in_a_only |= va && !vb;
         in_b_only |= vb && !va;
     }
-    match (in_a_only, in_b_only) {
+    Ok(match (in_a_only, in_b_only) {
         (false, false) => SetRelation::Equal,
         (false, true) => SetRelation::Subset,
         (true, false) => SetRelation::Superset,
         (true, true) => SetRelation::Different,
-    }
+    })
 }
 
 pub fn collect_vars(expr: &Expr, names: &mut Vec<String>) {
@@ -496,11 +584,11 @@ fn logic(statement: &Statement, normaliser: &mut Normaliser) -> Result<Logic, Ma
         Statement::Relation { parts, ops } => {
             let mut relations = Vec::new();
             for (i, op) in ops.iter().enumerate() {
-                let lefts = expand_plus_minus(&parts[i]);
-                let rights = expand_plus_minus(&parts[i + 1]);
+                let lefts = sign_choices(&parts[i]);
+                let rights = sign_choices(&parts[i + 1]);
                 let mut choices = Vec::new();
-                for l in &lefts {
-                    for r in &rights {
+                for l in lefts.iter() {
+                    for r in rights.iter() {
                         let difference = normaliser
                             .frac(l)?
                             .sub(&normaliser.frac(r)?, &mut normaliser.budget)?;
@@ -674,7 +762,7 @@ pub fn compare_statements(
             .or(letters.first())
             .cloned()
         else {
-            return Ok(compare_numerically(a, b, "x"));
+            return compare_numerically(a, b, "x", &mut normaliser.budget);
         };
         // Other letters take fixed awkward values, three times over.
         let others: Vec<&String> = letters.iter().filter(|l| **l != unknown).collect();
@@ -691,7 +779,12 @@ pub fn compare_statements(
                 .collect();
             let sa = substitute_statement(a, &values);
             let sb = substitute_statement(b, &values);
-            relation = relation.combine(compare_numerically(&sa, &sb, &unknown));
+            relation = relation.combine(compare_numerically(
+                &sa,
+                &sb,
+                &unknown,
+                &mut normaliser.budget,
+            )?);
         }
         return Ok(relation);
     }
