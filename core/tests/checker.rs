@@ -504,6 +504,14 @@ fn dividing_by_the_unknown_warns() {
 fn factorised_forms() {
     check("factorise", &["x^2 - 2x + 1", "(x - 1)^2"], "S F", Correct);
     check("factorise", &["x^2 + x + 1", "x^2 + x + 1"], "S W", Correct);
+    // A bracket of numbers is a number, not a sum left to factorise.
+    check("factorise", &["8x + 8", "2(3 + 1)(x + 1)"], "S F", Correct);
+    check(
+        "factorise",
+        &["8x + 8", "(3 + 1)(2x + 2)"],
+        "S F",
+        WrongForm,
+    );
     check(
         "factorise",
         &["x^2 - 4x + 4", "x(x - 4 + 4/x)"],

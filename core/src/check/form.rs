@@ -481,6 +481,11 @@ fn factorised(expr: &Expr, limits: &Limits) -> FormResult {
         let Ok(frac) = canonical(factor, limits) else {
             continue;
         };
+        // A factor whose value is a number, such as the (3 + 1) in
+        // 2/3(3 + 1), has no common factor or root to take out.
+        if frac.as_constant().is_some() {
+            continue;
+        }
         if frac.den.as_constant().is_none() {
             return FormResult::WrongForm(
                 "each factor should be a polynomial, with no letters in a denominator".into(),
