@@ -440,6 +440,22 @@ fn nonlinear_simultaneous_equations() {
 }
 
 #[test]
+fn root_system_wrong_answer() {
+    check(
+        "solve for=x,y",
+        &["y = sqrt(x), x + y = 6", "x = 5, y = 3"],
+        "S X",
+        Incorrect,
+    );
+    check(
+        "solve for=x,y",
+        &["y = |x|, y = 2", "x = 3, y = 2"],
+        "S X",
+        Incorrect,
+    );
+}
+
+#[test]
 fn rearranging() {
     check(
         "rearrange for=x",
