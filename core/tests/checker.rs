@@ -440,6 +440,14 @@ fn nonlinear_simultaneous_equations() {
 }
 
 #[test]
+fn power_zero_simplifies() {
+    check("simplify", &["5a^0", "5"], "S F", Correct);
+    check("simplify", &["x^3 * x^0", "x^3"], "S F", Correct);
+    check("simplify", &["(2xy)^0", "1"], "S F", Correct);
+    check("simplify", &["5a^0", "5a"], "S X", Incorrect);
+}
+
+#[test]
 fn root_system_wrong_answer() {
     check(
         "solve for=x,y",

@@ -447,6 +447,12 @@ impl Frac {
     }
 
     pub fn pow(&self, exponent: i64, budget: &mut Budget) -> Result<Frac, MathsError> {
+        if exponent == 0 {
+            // Anything to the power 0 is 1, 0^0 included, as x^0 is 1 for
+            // every x. Multiplying the atoms' exponents by 0 below would
+            // instead leave x^0 as the monomial x with exponent 0.
+            return Ok(Frac::constant(Real::one()));
+        }
         let limit = budget.limits.max_exponent;
         let magnitude = u32::try_from(exponent.unsigned_abs())
             .ok()
@@ -928,6 +934,29 @@ mod tests {
             Normaliser::new(limits).frac(&shifted),
             Err(MathsError::BudgetExceeded { .. } | MathsError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn zero_to_power_zero_is_one() {
+        let mut budget = Budget::new(Limits::default());
+        let zero = Frac::from_poly(Poly::zero());
+        let one = Frac::constant(Real::one());
+        assert_eq!(zero.pow(0, &mut budget).expect("small"), one);
+        assert!(zero.pow(3, &mut budget).expect("small").is_zero());
+        assert!(zero.pow(-1, &mut budget).is_err());
+        assert!(same_normal_form("0^0", "1"));
+        assert!(same_normal_form("(x - x)^0", "1"));
+    }
+
+    #[test]
+    fn power_zero_is_one() {
+        assert!(same_normal_form("x^0", "1"));
+        assert!(same_normal_form("(3x^2y)^0", "1"));
+        assert!(same_normal_form("x^(2-2)", "1"));
+        assert!(same_normal_form("5a^0", "5"));
+        assert!(same_normal_form("x^3*x^0", "x^3"));
+        assert!(!same_normal_form("x^0", "x"));
+        assert!(!same_normal_form("x^0", "0"));
     }
 
     #[test]
