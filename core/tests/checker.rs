@@ -448,6 +448,20 @@ fn power_zero_simplifies() {
 }
 
 #[test]
+fn negative_power_in_denominator() {
+    check("simplify", &["x^2/x^3", "1/x"], "S F", Correct);
+    check("simplify", &["x^2/x^3", "x^-1"], "S F", Correct);
+    check("simplify", &["x^2/x", "1/x^-1"], "S F", Unfinished);
+    check("simplify", &["6x^2/(2x)", "3/x^(-1)"], "S F", Unfinished);
+    check(
+        "simplify",
+        &["2/(x^2y)", "2/(y x^-3 x^5)"],
+        "S F",
+        Unfinished,
+    );
+}
+
+#[test]
 fn root_system_wrong_answer() {
     check(
         "solve for=x,y",

@@ -363,6 +363,11 @@ fn compound_fraction(expr: &Expr) -> Option<String> {
             if matches!(strip(rhs), Expr::Num(n) if n.value.is_one()) {
                 return Some("dividing by 1 changes nothing, so leave it out".into());
             }
+            if has_negative_power(rhs) {
+                return Some(
+                    "a negative power on the bottom of a fraction is a positive power on the top, as 1/x^-2 = x^2".into(),
+                );
+            }
             if contains_division(lhs) || contains_division(rhs) {
                 return Some(
                     "write it as a single fraction: multiply the top and bottom by the denominators inside them".into(),
@@ -373,6 +378,26 @@ fn compound_fraction(expr: &Expr) -> Option<String> {
         Expr::Binary { lhs, rhs, .. } => compound_fraction(lhs).or_else(|| compound_fraction(rhs)),
         Expr::Neg(inner) | Expr::Group(inner) => compound_fraction(inner),
         _ => None,
+    }
+}
+
+/// Checks whether a factor of a product is a power with a negative
+/// number as its exponent, such as the x^-2 in 3x^-2.
+fn has_negative_power(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Binary {
+            op: BinOp::Pow,
+            rhs,
+            ..
+        } => is_negative_literal(rhs),
+        Expr::Binary {
+            op: BinOp::Mul,
+            lhs,
+            rhs,
+            ..
+        } => has_negative_power(lhs) || has_negative_power(rhs),
+        Expr::Neg(inner) => has_negative_power(inner),
+        _ => false,
     }
 }
 
