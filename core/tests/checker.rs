@@ -478,6 +478,22 @@ fn root_system_wrong_answer() {
 }
 
 #[test]
+fn root_system_right_answer() {
+    check(
+        "solve for=x,y",
+        &["y = sqrt(x), x + y = 6", "x = 4, y = 2"],
+        "S F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["y = |x|, y = 2", "x = 2, y = 2 or x = -2, y = 2"],
+        "S F",
+        Correct,
+    );
+}
+
+#[test]
 fn rearranging() {
     check(
         "rearrange for=x",

@@ -5,15 +5,18 @@
 //! statement, is unsound for a system: both systems then usually have no
 //! solution at all and look equal. Instead, a system that lists its
 //! solutions (`x = 4, y = 2 or x = 9, y = -3`) is tested point by point in
-//! floating point.
+//! floating point, and the other system, when it is in two letters and one
+//! of its equations gives one letter in terms of the other, is solved by
+//! substitution to see whether the list is complete.
 
 use std::collections::BTreeMap;
 
 use super::ast::{Expr, RelOp, Statement};
 use super::equiv::{collect_vars, expand_plus_minus};
 use super::numeric;
+use super::poly::{Atom, Normaliser, Poly};
 use super::sets::SetRelation;
-use super::MathsError;
+use super::{Limits, MathsError};
 
 /// One listed solution: a value for every unknown.
 type Point = BTreeMap<String, f64>;
@@ -23,8 +26,10 @@ type Point = BTreeMap<String, f64>;
 ///
 /// Two lists of points are compared as sets. A list against a general
 /// system is `Different` when some listed point does not satisfy the
-/// system. Whether a system has solutions beyond those listed cannot be
-/// found this way, so that case and any other return `Unsupported`.
+/// system. Otherwise the system's solutions found by [`solutions`] decide
+/// whether the list is complete (`Equal`) or misses some. When the system
+/// cannot be solved that way, or neither statement is a list, the result
+/// is `Unsupported`.
 pub(super) fn compare_point_systems(
     a: &Statement,
     b: &Statement,
@@ -47,21 +52,35 @@ pub(super) fn compare_point_systems(
                 (false, false) => SetRelation::Different,
             })
         }
-        // NOTE: a right answer to such a system is reported as unsupported,
-        // not confirmed, until the system can be solved for its points.
         (Some(listed), None) => {
-            if listed.iter().all(|p| holds_with(b, p)) {
-                Err(unsupported())
-            } else {
-                Ok(SetRelation::Different)
+            if !listed.iter().all(|p| holds_with(b, p)) {
+                return Ok(SetRelation::Different);
             }
+            let found = solutions(b, letters).ok_or_else(unsupported)?;
+            Ok(
+                match found
+                    .iter()
+                    .all(|q| listed.iter().any(|p| same_point(p, q)))
+                {
+                    true => SetRelation::Equal,
+                    false => SetRelation::Subset,
+                },
+            )
         }
         (None, Some(listed)) => {
-            if listed.iter().all(|p| holds_with(a, p)) {
-                Err(unsupported())
-            } else {
-                Ok(SetRelation::Different)
+            if !listed.iter().all(|p| holds_with(a, p)) {
+                return Ok(SetRelation::Different);
             }
+            let found = solutions(a, letters).ok_or_else(unsupported)?;
+            Ok(
+                match found
+                    .iter()
+                    .all(|q| listed.iter().any(|p| same_point(p, q)))
+                {
+                    true => SetRelation::Equal,
+                    false => SetRelation::Superset,
+                },
+            )
         }
         (None, None) => Err(unsupported()),
     }
@@ -94,6 +113,190 @@ fn points(statement: &Statement, letters: &[String]) -> Option<Vec<Point>> {
         all.push(point);
     }
     Some(all)
+}
+
+/// Finds the real solutions of a system of equations in two letters by
+/// substitution, in floating point. One equation gives a letter `u` as a
+/// function of the other letter `v`. It is either written as `u = …` or is
+/// a polynomial equation of degree one in `u` with a number as the
+/// coefficient, such as `x + y = 6`. The roots in `v` of another equation
+/// after substituting are found by [`roots`] and kept when every equation
+/// is true there. `None` for a system of another shape.
+///
+/// NOTE: a root where a side touches zero without changing sign, away
+/// from the grid points, is missed. A missed solution can make a listed
+/// answer look complete, never make a right listed point look wrong.
+fn solutions(system: &Statement, letters: &[String]) -> Option<Vec<Point>> {
+    let [first, second] = letters else {
+        return None;
+    };
+    let Statement::And(parts) = system else {
+        return None;
+    };
+    let mut equations = Vec::new();
+    for part in parts {
+        let Statement::Relation { parts: sides, ops } = part else {
+            return None;
+        };
+        if ops.as_slice() != [RelOp::Eq] {
+            return None;
+        }
+        equations.push((&sides[0], &sides[1]));
+    }
+    for (u, v) in [(first, second), (second, first)] {
+        for (index, (left, right)) in equations.iter().enumerate() {
+            let Some(solved) = Solved::new(left, right, u, v) else {
+                continue;
+            };
+            // A single equation is a curve, not a list of points.
+            let (other_left, other_right) = equations
+                .iter()
+                .enumerate()
+                .find(|(other, _)| *other != index)
+                .map(|(_, equation)| *equation)?;
+            let point = |x: f64| -> Point {
+                [(v.clone(), x), (u.clone(), solved.value_at(x))]
+                    .into_iter()
+                    .collect()
+            };
+            let gap = |x: f64| {
+                let values = point(x);
+                numeric::eval(other_left, &values) - numeric::eval(other_right, &values)
+            };
+            let mut found: Vec<Point> = Vec::new();
+            for x in roots(gap) {
+                let candidate = point(x);
+                if holds_with(system, &candidate)
+                    && !found.iter().any(|p| same_point(p, &candidate))
+                {
+                    found.push(candidate);
+                }
+            }
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// A letter `u` given as a function of another letter `v` by one equation.
+enum Solved<'a> {
+    /// `u = expression`, with `u` absent from the expression.
+    Written(&'a Expr),
+    /// `u = −rest(v)/coefficient`, from a polynomial equation `c·u + r(v) = 0`.
+    Linear {
+        coefficient: f64,
+        rest: Poly,
+        v: Atom,
+    },
+}
+
+impl<'a> Solved<'a> {
+    fn new(left: &'a Expr, right: &'a Expr, u: &str, v: &str) -> Option<Solved<'a>> {
+        let free_of_u = |expr: &Expr| {
+            let mut inside = Vec::new();
+            collect_vars(expr, &mut inside);
+            !inside.iter().any(|name| name == u)
+        };
+        match (left, right) {
+            (Expr::Var(name), value) | (value, Expr::Var(name))
+                if name == u && free_of_u(value) =>
+            {
+                return Some(Solved::Written(value));
+            }
+            _ => {}
+        }
+        let mut normaliser = Normaliser::new(Limits::default());
+        let difference = normaliser
+            .frac(left)
+            .and_then(|l| l.sub(&normaliser.frac(right)?, &mut normaliser.budget))
+            .ok()?;
+        if normaliser.has_opaque() {
+            return None;
+        }
+        let denominator = difference.den.as_constant()?;
+        let u_atom = Atom::Var(u.to_string());
+        let v_atom = Atom::Var(v.to_string());
+        if difference.num.degree_in(&u_atom) != 1 {
+            return None;
+        }
+        let mut coefficient = None;
+        let mut rest = Poly::zero();
+        for (monomial, value) in &difference.num.terms {
+            if monomial.as_slice() == [(u_atom.clone(), 1)] {
+                coefficient = Some(value.to_f64() / denominator.to_f64());
+            } else if monomial.iter().all(|(atom, _)| *atom == v_atom) {
+                let mut term = Poly::zero();
+                term.terms
+                    .insert(monomial.clone(), value.div(&denominator)?);
+                rest = rest.add(&term);
+            } else {
+                return None;
+            }
+        }
+        Some(Solved::Linear {
+            coefficient: coefficient.filter(|c| *c != 0.0 && c.is_finite())?,
+            rest,
+            v: v_atom,
+        })
+    }
+
+    fn value_at(&self, x: f64) -> f64 {
+        match self {
+            Solved::Written(expr) => {
+                let mut values = Point::new();
+                let mut names = Vec::new();
+                collect_vars(expr, &mut names);
+                for name in names {
+                    values.insert(name, x);
+                }
+                numeric::eval(expr, &values)
+            }
+            Solved::Linear {
+                coefficient,
+                rest,
+                v,
+            } => {
+                let mut total = 0.0;
+                for (monomial, value) in &rest.terms {
+                    let mut term = value.to_f64();
+                    for (atom, power) in monomial {
+                        if atom == v {
+                            term *= x.powi(i32::try_from(*power).unwrap_or(i32::MAX));
+                        }
+                    }
+                    total += term;
+                }
+                -total / coefficient
+            }
+        }
+    }
+}
+
+/// Roots of `g` found by sign changes on a grid from about −900 to 900,
+/// dense near 0, refined by bisection, with the grid points where `g` is 0.
+fn roots(mut g: impl FnMut(f64) -> f64) -> Vec<f64> {
+    let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
+    let mut found = Vec::new();
+    for window in grid.windows(2) {
+        let (mut lo, mut hi) = (window[0], window[1]);
+        let (glo, ghi) = (g(lo), g(hi));
+        if glo == 0.0 {
+            found.push(lo);
+        }
+        if !glo.is_finite() || !ghi.is_finite() || glo.signum() == ghi.signum() || ghi == 0.0 {
+            continue;
+        }
+        for _ in 0..80 {
+            let mid = 0.5 * (lo + hi);
+            if g(mid).signum() == glo.signum() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        found.push(0.5 * (lo + hi));
+    }
+    found
 }
 
 /// Reads `x = 3` or `3 = x` as the letter and its value.
@@ -172,9 +375,23 @@ mod tests {
     }
 
     #[test]
-    fn listed_solution_not_confirmed() {
-        assert!(equivalent("y = sqrt(x), x + y = 6", "x = 4, y = 2").is_err());
-        assert!(equivalent("y = abs(x), y = 2", "x = 2, y = 2 or x = -2, y = 2").is_err());
+    fn listed_solution_confirmed() {
+        assert!(equivalent("y = sqrt(x), x + y = 6", "x = 4, y = 2").expect("compares"));
+        assert!(equivalent("x + y = 6, y = sqrt(x)", "y = 2, x = 4").expect("compares"));
+        let both = "x = 2, y = 2 or x = -2, y = 2";
+        assert!(equivalent("y = abs(x), y = 2", both).expect("compares"));
+        assert!(equivalent("2y - 4 = 0, y = abs(x)", both).expect("compares"));
+    }
+
+    #[test]
+    fn listed_solution_missing_one() {
+        assert!(!equivalent("y = abs(x), y = 2", "x = 2, y = 2").expect("compares"));
+        assert!(!equivalent("x = -2, y = 2", "y = abs(x), y = 2").expect("compares"));
+    }
+
+    #[test]
+    fn system_of_other_shape_unsupported() {
+        assert!(equivalent("x*y = 4, y^2 = sqrt(x) - 1", "x = 4, y = 1").is_err());
     }
 
     #[test]
