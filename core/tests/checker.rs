@@ -440,6 +440,40 @@ fn nonlinear_simultaneous_equations() {
 }
 
 #[test]
+fn surds_are_not_like_numbers() {
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2", "1 + 2sqrt(3) + 3", "4 + 2sqrt(3)"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2", "1 + 2sqrt(3) + 3"],
+        "S F",
+        Unfinished,
+    );
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2 + sqrt(3)", "4 + 2sqrt(3) + sqrt(3)"],
+        "S F",
+        Unfinished,
+    );
+    check(
+        "simplify",
+        &["sqrt(12)x + 5", "2sqrt(3)x + 5"],
+        "S F",
+        Correct,
+    );
+    check(
+        "expand",
+        &["x(3 + sqrt(2))", "3x + sqrt(2)x"],
+        "S F",
+        Correct,
+    );
+}
+
+#[test]
 fn power_zero_simplifies() {
     check("simplify", &["5a^0", "5"], "S F", Correct);
     check("simplify", &["x^3 * x^0", "x^3"], "S F", Correct);

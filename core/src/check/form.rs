@@ -312,7 +312,15 @@ fn like_terms_collected(expr: &Expr, limits: &Limits) -> Option<String> {
     };
     frac.den.as_constant()?;
     let written = additive_terms(strip(expr)).len();
-    let needed = frac.num.terms.len().max(1);
+    // A coefficient such as 3 + 2√3 is written as one term per surd, since
+    // 3 and 2√3 are not like terms.
+    let needed: usize = frac
+        .num
+        .terms
+        .values()
+        .map(|coefficient| coefficient.terms().count().max(1))
+        .sum::<usize>()
+        .max(1);
     (written > needed).then(|| "collect the like terms".to_string())
 }
 
