@@ -474,6 +474,24 @@ fn surds_are_not_like_numbers() {
 }
 
 #[test]
+fn arithmetic_inside_function_unfinished() {
+    check("simplify", &["sin(2x/4)", "sin(x/2)"], "S F", Correct);
+    check("simplify", &["sin(2x/4)", "sin(3/6 x)"], "S F", Unfinished);
+    check(
+        "simplify",
+        &["sqrt(x + 2*3)", "sqrt(x + 6)"],
+        "S F",
+        Correct,
+    );
+    check(
+        "simplify",
+        &["sqrt(x + 2*3)", "sqrt(x + 2*3)"],
+        "S W",
+        Unfinished,
+    );
+}
+
+#[test]
 fn power_zero_simplifies() {
     check("simplify", &["5a^0", "5"], "S F", Correct);
     check("simplify", &["x^3 * x^0", "x^3"], "S F", Correct);

@@ -229,7 +229,9 @@ fn unfinished_arithmetic(expr: &Expr) -> Option<String> {
             unfinished_arithmetic(lhs).or_else(|| unfinished_arithmetic(rhs))
         }
         Expr::Call(Func::Sqrt, inner) => {
-            let n = integer_value(inner)?;
+            let Some(n) = integer_value(inner) else {
+                return unfinished_arithmetic(inner);
+            };
             let n = n.to_u64()?;
             let root = (n as f64).sqrt().round() as u64;
             if root * root == n {
@@ -250,6 +252,7 @@ fn unfinished_arithmetic(expr: &Expr) -> Option<String> {
             other => unfinished_arithmetic(other),
         },
         Expr::Percent(_) => Some("write the percentage as a number".into()),
+        Expr::Call(_, inner) => unfinished_arithmetic(inner),
         _ => None,
     }
 }
