@@ -440,6 +440,112 @@ fn nonlinear_simultaneous_equations() {
 }
 
 #[test]
+fn surds_are_not_like_numbers() {
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2", "1 + 2sqrt(3) + 3", "4 + 2sqrt(3)"],
+        "S F F",
+        Correct,
+    );
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2", "1 + 2sqrt(3) + 3"],
+        "S F",
+        Unfinished,
+    );
+    check(
+        "expand",
+        &["(1 + sqrt(3))^2 + sqrt(3)", "4 + 2sqrt(3) + sqrt(3)"],
+        "S F",
+        Unfinished,
+    );
+    check(
+        "simplify",
+        &["sqrt(12)x + 5", "2sqrt(3)x + 5"],
+        "S F",
+        Correct,
+    );
+    check(
+        "expand",
+        &["x(3 + sqrt(2))", "3x + sqrt(2)x"],
+        "S F",
+        Correct,
+    );
+}
+
+#[test]
+fn arithmetic_inside_function_unfinished() {
+    check("simplify", &["sin(2x/4)", "sin(x/2)"], "S F", Correct);
+    check("simplify", &["sin(2x/4)", "sin(3/6 x)"], "S F", Unfinished);
+    check(
+        "simplify",
+        &["sqrt(x + 2*3)", "sqrt(x + 6)"],
+        "S F",
+        Correct,
+    );
+    check(
+        "simplify",
+        &["sqrt(x + 2*3)", "sqrt(x + 2*3)"],
+        "S W",
+        Unfinished,
+    );
+}
+
+#[test]
+fn power_zero_simplifies() {
+    check("simplify", &["5a^0", "5"], "S F", Correct);
+    check("simplify", &["x^3 * x^0", "x^3"], "S F", Correct);
+    check("simplify", &["(2xy)^0", "1"], "S F", Correct);
+    check("simplify", &["5a^0", "5a"], "S X", Incorrect);
+}
+
+#[test]
+fn negative_power_in_denominator() {
+    check("simplify", &["x^2/x^3", "1/x"], "S F", Correct);
+    check("simplify", &["x^2/x^3", "x^-1"], "S F", Correct);
+    check("simplify", &["x^2/x", "1/x^-1"], "S F", Unfinished);
+    check("simplify", &["6x^2/(2x)", "3/x^(-1)"], "S F", Unfinished);
+    check(
+        "simplify",
+        &["2/(x^2y)", "2/(y x^-3 x^5)"],
+        "S F",
+        Unfinished,
+    );
+}
+
+#[test]
+fn root_system_wrong_answer() {
+    check(
+        "solve for=x,y",
+        &["y = sqrt(x), x + y = 6", "x = 5, y = 3"],
+        "S X",
+        Incorrect,
+    );
+    check(
+        "solve for=x,y",
+        &["y = |x|, y = 2", "x = 3, y = 2"],
+        "S X",
+        Incorrect,
+    );
+}
+
+#[test]
+fn root_system_right_answer() {
+    check(
+        "solve for=x,y",
+        &["y = sqrt(x), x + y = 6", "x = 4, y = 2"],
+        "S F",
+        Correct,
+    );
+    check(
+        "solve for=x,y",
+        &["y = |x|, y = 2", "x = 2, y = 2 or x = -2, y = 2"],
+        "S F",
+        Correct,
+    );
+}
+
+#[test]
 fn rearranging() {
     check(
         "rearrange for=x",
@@ -504,6 +610,14 @@ fn dividing_by_the_unknown_warns() {
 fn factorised_forms() {
     check("factorise", &["x^2 - 2x + 1", "(x - 1)^2"], "S F", Correct);
     check("factorise", &["x^2 + x + 1", "x^2 + x + 1"], "S W", Correct);
+    // A bracket of numbers is a number, not a sum left to factorise.
+    check("factorise", &["8x + 8", "2(3 + 1)(x + 1)"], "S F", Correct);
+    check(
+        "factorise",
+        &["8x + 8", "(3 + 1)(2x + 2)"],
+        "S F",
+        WrongForm,
+    );
     check(
         "factorise",
         &["x^2 - 4x + 4", "x(x - 4 + 4/x)"],

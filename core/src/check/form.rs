@@ -229,7 +229,9 @@ fn unfinished_arithmetic(expr: &Expr) -> Option<String> {
             unfinished_arithmetic(lhs).or_else(|| unfinished_arithmetic(rhs))
         }
         Expr::Call(Func::Sqrt, inner) => {
-            let n = integer_value(inner)?;
+            let Some(n) = integer_value(inner) else {
+                return unfinished_arithmetic(inner);
+            };
             let n = n.to_u64()?;
             let root = (n as f64).sqrt().round() as u64;
             if root * root == n {
@@ -250,6 +252,7 @@ fn unfinished_arithmetic(expr: &Expr) -> Option<String> {
             other => unfinished_arithmetic(other),
         },
         Expr::Percent(_) => Some("write the percentage as a number".into()),
+        Expr::Call(_, inner) => unfinished_arithmetic(inner),
         _ => None,
     }
 }
@@ -312,7 +315,15 @@ fn like_terms_collected(expr: &Expr, limits: &Limits) -> Option<String> {
     };
     frac.den.as_constant()?;
     let written = additive_terms(strip(expr)).len();
-    let needed = frac.num.terms.len().max(1);
+    // A coefficient such as 3 + 2√3 is written as one term per surd, since
+    // 3 and 2√3 are not like terms.
+    let needed: usize = frac
+        .num
+        .terms
+        .values()
+        .map(|coefficient| coefficient.terms().count().max(1))
+        .sum::<usize>()
+        .max(1);
     (written > needed).then(|| "collect the like terms".to_string())
 }
 
@@ -363,6 +374,11 @@ fn compound_fraction(expr: &Expr) -> Option<String> {
             if matches!(strip(rhs), Expr::Num(n) if n.value.is_one()) {
                 return Some("dividing by 1 changes nothing, so leave it out".into());
             }
+            if has_negative_power(rhs) {
+                return Some(
+                    "a negative power on the bottom of a fraction is a positive power on the top, as 1/x^-2 = x^2".into(),
+                );
+            }
             if contains_division(lhs) || contains_division(rhs) {
                 return Some(
                     "write it as a single fraction: multiply the top and bottom by the denominators inside them".into(),
@@ -373,6 +389,26 @@ fn compound_fraction(expr: &Expr) -> Option<String> {
         Expr::Binary { lhs, rhs, .. } => compound_fraction(lhs).or_else(|| compound_fraction(rhs)),
         Expr::Neg(inner) | Expr::Group(inner) => compound_fraction(inner),
         _ => None,
+    }
+}
+
+/// Checks whether a factor of a product is a power with a negative
+/// number as its exponent, such as the x^-2 in 3x^-2.
+fn has_negative_power(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Binary {
+            op: BinOp::Pow,
+            rhs,
+            ..
+        } => is_negative_literal(rhs),
+        Expr::Binary {
+            op: BinOp::Mul,
+            lhs,
+            rhs,
+            ..
+        } => has_negative_power(lhs) || has_negative_power(rhs),
+        Expr::Neg(inner) => has_negative_power(inner),
+        _ => false,
     }
 }
 
@@ -481,6 +517,11 @@ fn factorised(expr: &Expr, limits: &Limits) -> FormResult {
         let Ok(frac) = canonical(factor, limits) else {
             continue;
         };
+        // A factor whose value is a number, such as the (3 + 1) in
+        // 2/3(3 + 1), has no common factor or root to take out.
+        if frac.as_constant().is_some() {
+            continue;
+        }
         if frac.den.as_constant().is_none() {
             return FormResult::WrongForm(
                 "each factor should be a polynomial, with no letters in a denominator".into(),

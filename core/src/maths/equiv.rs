@@ -134,7 +134,7 @@ pub fn expand_plus_minus(expr: &Expr) -> Vec<Expr> {
 
 /// The sign choices of `expr` as [`expand_plus_minus`] lists them, without
 /// copying an expression that has no `±`.
-fn sign_choices(expr: &Expr) -> Cow<'_, [Expr]> {
+pub(super) fn sign_choices(expr: &Expr) -> Cow<'_, [Expr]> {
     if contains_plus_minus(expr) {
         Cow::Owned(expand_plus_minus(expr))
     } else {
@@ -294,33 +294,7 @@ fn contains_abs(expr: &Expr) -> bool {
 /// an equality holds within a relative tolerance. `false` where undefined.
 fn holds_at(statement: &Statement, unknown: &str, x: f64) -> bool {
     let values: BTreeMap<String, f64> = [(unknown.to_string(), x)].into_iter().collect();
-    match statement {
-        Statement::Relation { parts, ops } => ops.iter().enumerate().all(|(i, op)| {
-            let lefts = sign_choices(&parts[i]);
-            let rights = sign_choices(&parts[i + 1]);
-            lefts.iter().any(|l| {
-                rights.iter().any(|r| {
-                    let a = numeric::eval(l, &values);
-                    let b = numeric::eval(r, &values);
-                    if !a.is_finite() || !b.is_finite() {
-                        return false;
-                    }
-                    let equal = (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0);
-                    match op {
-                        RelOp::Eq => equal,
-                        RelOp::Ne => !equal,
-                        RelOp::Lt => a < b && !equal,
-                        RelOp::Le => a < b || equal,
-                        RelOp::Gt => a > b && !equal,
-                        RelOp::Ge => a > b || equal,
-                    }
-                })
-            })
-        }),
-        Statement::Or(parts) => parts.iter().any(|p| holds_at(p, unknown, x)),
-        Statement::And(parts) => parts.iter().all(|p| holds_at(p, unknown, x)),
-        Statement::Expr(_) | Statement::Continued { .. } => false,
-    }
+    super::point_systems::holds_with(statement, &values)
 }
 
 fn rational_expr(numerator: i64, denominator: i64) -> Expr {
@@ -421,7 +395,7 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
 /// Numeric comparison does no algebra, so [`Budget`] would not see its cost;
 /// it charges the nodes it evaluates instead, at a rate that makes a unit
 /// take about as long as one algebra step.
-const NODES_PER_UNIT: u64 = 32;
+pub(super) const NODES_PER_UNIT: u64 = 32;
 
 /// Charges `budget` for evaluating `nodes` expression nodes `times` times.
 fn charge_evaluation(budget: &mut Budget, nodes: u64, times: u64) -> Result<(), MathsError> {
@@ -429,7 +403,7 @@ fn charge_evaluation(budget: &mut Budget, nodes: u64, times: u64) -> Result<(), 
 }
 
 /// Nodes in `expr`, each counted once.
-fn expr_size(expr: &Expr) -> u64 {
+pub(super) fn expr_size(expr: &Expr) -> u64 {
     match expr {
         Expr::Num(_) | Expr::Var(_) | Expr::Const(_) => 1,
         Expr::Neg(e)
@@ -756,6 +730,25 @@ pub fn compare_statements(
         statement_vars(b, &mut letters);
         letters.sort();
         letters.dedup();
+        let mut system_letters: Vec<String> = letters
+            .iter()
+            .filter(|l| unknowns.contains(l))
+            .cloned()
+            .collect();
+        if system_letters.is_empty() {
+            system_letters.clone_from(&letters);
+        }
+        let is_system = statement_has_and(a) || statement_has_and(b);
+        if is_system && system_letters.len() > 1 {
+            // Fixing all unknowns but one would leave both systems with no
+            // solutions, so only listed solutions can be tested.
+            if system_letters.len() < letters.len() {
+                return Err(MathsError::Unsupported(
+                    "a system with functions such as square roots and other letters".into(),
+                ));
+            }
+            return super::point_systems::compare_point_systems(a, b, &system_letters);
+        }
         let Some(unknown) = unknowns
             .iter()
             .find(|u| letters.contains(u))
@@ -851,6 +844,16 @@ pub fn compare_statements(
         }
     }
     Ok(relation)
+}
+
+/// Reports whether a statement is or contains a system, such as `x + y = 5, xy = 6`.
+fn statement_has_and(statement: &Statement) -> bool {
+    match statement {
+        Statement::And(_) => true,
+        Statement::Or(parts) => parts.iter().any(statement_has_and),
+        Statement::Continued { rest, .. } => statement_has_and(rest),
+        Statement::Expr(_) | Statement::Relation { .. } => false,
+    }
 }
 
 /// Whether `and` appears anywhere, as in a system of equations.

@@ -18,6 +18,7 @@ pub mod modular;
 pub mod number;
 pub mod numeric;
 pub mod parse;
+mod point_systems;
 pub mod poly;
 pub mod pretty;
 pub mod sets;

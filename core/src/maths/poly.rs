@@ -447,6 +447,12 @@ impl Frac {
     }
 
     pub fn pow(&self, exponent: i64, budget: &mut Budget) -> Result<Frac, MathsError> {
+        if exponent == 0 {
+            // Anything to the power 0 is 1, 0^0 included, as x^0 is 1 for
+            // every x. Multiplying the atoms' exponents by 0 below would
+            // instead leave x^0 as the monomial x with exponent 0.
+            return Ok(Frac::constant(Real::one()));
+        }
         let limit = budget.limits.max_exponent;
         let magnitude = u32::try_from(exponent.unsigned_abs())
             .ok()
@@ -597,11 +603,52 @@ impl Normaliser {
                         }
                         Frac::constant(Real::from_rational(product))
                     }
-                    None => self.opaque_atom(format!("fact({})", value.key()), OpaqueKind::Other),
+                    None => self.factorial_of_letters(value)?,
                 }
             }
         };
         self.reduce_roots(result)
+    }
+
+    /// Writes `(b + k)!`, for a polynomial `b` in letters with no constant
+    /// term and a whole number `k` with |k| ≤ 12, as `b!` times or over the
+    /// |k| factors between them, so that `(n + 1)!` equals `(n + 1)·n!` and
+    /// `(k − 1)!` equals `k!/k`. Other factorials stay opaque, among them
+    /// those of negative whole numbers such as `(−1)!`.
+    fn factorial_of_letters(&mut self, value: Frac) -> Result<Frac, MathsError> {
+        /// The maximum number of factors a shift multiplies or divides by. A larger shift
+        /// leaves the factorial opaque, so `(n + 13)!` and `(n + 13)·(n + 12)!`
+        /// are compared only numerically.
+        const MAX_SHIFT: i64 = 12;
+
+        let has_letters = value.as_constant().is_none();
+        let whole_denominator = value.den.as_constant().is_some_and(|d| d.is_one());
+        let shift = match value.num.terms.get(&Vec::new()) {
+            None => Some(0),
+            Some(constant) => constant
+                .as_rational()
+                .filter(BigRational::is_integer)
+                .and_then(|k| k.to_integer().to_i64()),
+        }
+        .filter(|k| has_letters && whole_denominator && k.abs() <= MAX_SHIFT);
+        let Some(shift) = shift else {
+            return Ok(self.opaque_atom(format!("fact({})", value.key()), OpaqueKind::Other));
+        };
+
+        let base = value.num.sub(&Poly::constant(Real::from_int(shift)));
+        let base_key = Frac::from_poly(base.clone()).key();
+        let mut result = self.opaque_atom(format!("fact({base_key})"), OpaqueKind::Other);
+        // (b + k)! = b!·(b + 1)···(b + k), and (b − k)! = b!/(b·(b − 1)···(b − k + 1)).
+        for j in 1..=shift.abs() {
+            let offset = if shift > 0 { j } else { 1 - j };
+            let factor = Frac::from_poly(base.add(&Poly::constant(Real::from_int(offset))));
+            result = if shift > 0 {
+                result.mul(&factor, &mut self.budget)?
+            } else {
+                result.div(&factor, &mut self.budget)?
+            };
+        }
+        Ok(result)
     }
 
     fn opaque_atom(&mut self, key: String, kind: OpaqueKind) -> Frac {
@@ -811,6 +858,105 @@ mod tests {
         let half = Frac::constant(Real::from_rational(super::super::number::rational(1, 2)));
         let b = half.mul(&x(), &mut budget).expect("small");
         assert!(a.equals(&b, &mut budget).expect("small"));
+    }
+
+    fn expression(text: &str) -> Expr {
+        match super::super::parse(text).expect("valid").statement {
+            super::super::Statement::Expr(expr) => expr,
+            other => panic!("{text} is not an expression: {other:?}"),
+        }
+    }
+
+    /// Reports whether `a` and `b` normalise to the same fraction.
+    fn same_normal_form(a: &str, b: &str) -> bool {
+        let mut normaliser = Normaliser::new(Limits::default());
+        let fa = normaliser.frac(&expression(a)).expect("normalises");
+        let fb = normaliser.frac(&expression(b)).expect("normalises");
+        fa.equals(&fb, &mut normaliser.budget).expect("small")
+    }
+
+    #[test]
+    fn factorial_shifted_up_expands() {
+        assert!(same_normal_form("(n+1)!", "(n+1)*n!"));
+        assert!(same_normal_form("(n+1)!/n!", "n+1"));
+        assert!(same_normal_form("(n+3)!/(n+1)!", "(n+3)(n+2)"));
+        assert!(!same_normal_form("(n+1)!", "n*n!"));
+        assert!(!same_normal_form("(n+2)!", "(n+2)*n!"));
+    }
+
+    #[test]
+    fn factorial_shifted_down_expands() {
+        assert!(same_normal_form("(n-1)!", "n!/n"));
+        assert!(same_normal_form("(n-2)!*n*(n-1)", "n!"));
+        assert!(same_normal_form(
+            "n!/((k-1)!*(n-k+1)!)",
+            "n!*k/(k!*(n-k+1)!)"
+        ));
+        assert!(!same_normal_form("(n-1)!", "n!/(n-1)"));
+    }
+
+    #[test]
+    fn factorial_of_multiple_keeps_base() {
+        assert!(same_normal_form("(2n+1)!", "(2n+1)*(2n)!"));
+        assert!(same_normal_form("(2n)!", "2n*(2n-1)!"));
+        assert!(!same_normal_form("(2n)!", "2*n!"));
+        assert!(!same_normal_form("(2n)!", "2n*n!"));
+        assert!(!same_normal_form("(2n)!", "(2n)*(n-1)!"));
+    }
+
+    #[test]
+    fn factorial_of_negative_number_stays_opaque() {
+        let mut normaliser = Normaliser::new(Limits::default());
+        let value = normaliser
+            .frac(&expression("(-1)!"))
+            .expect("no division by zero");
+        assert!(value.as_constant().is_none());
+        assert!(normaliser.has_opaque());
+    }
+
+    #[test]
+    fn factorial_large_shift_stays_opaque() {
+        assert!(same_normal_form("(n+12)!", "(n+12)*(n+11)!"));
+        assert!(!same_normal_form("(n+13)!", "(n+13)*(n+12)!"));
+        assert!(same_normal_form("(n+13)!", "(n+13)!"));
+    }
+
+    #[test]
+    fn factorial_shift_respects_budget() {
+        let limits = Limits {
+            step_budget: 2_000,
+            ..Limits::default()
+        };
+        let base = expression("(a+b+c+d+e)^4");
+        assert!(Normaliser::new(limits).frac(&base).is_ok());
+        let shifted = expression("((a+b+c+d+e)^4+12)!");
+        assert!(matches!(
+            Normaliser::new(limits).frac(&shifted),
+            Err(MathsError::BudgetExceeded { .. } | MathsError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn zero_to_power_zero_is_one() {
+        let mut budget = Budget::new(Limits::default());
+        let zero = Frac::from_poly(Poly::zero());
+        let one = Frac::constant(Real::one());
+        assert_eq!(zero.pow(0, &mut budget).expect("small"), one);
+        assert!(zero.pow(3, &mut budget).expect("small").is_zero());
+        assert!(zero.pow(-1, &mut budget).is_err());
+        assert!(same_normal_form("0^0", "1"));
+        assert!(same_normal_form("(x - x)^0", "1"));
+    }
+
+    #[test]
+    fn power_zero_is_one() {
+        assert!(same_normal_form("x^0", "1"));
+        assert!(same_normal_form("(3x^2y)^0", "1"));
+        assert!(same_normal_form("x^(2-2)", "1"));
+        assert!(same_normal_form("5a^0", "5"));
+        assert!(same_normal_form("x^3*x^0", "x^3"));
+        assert!(!same_normal_form("x^0", "x"));
+        assert!(!same_normal_form("x^0", "0"));
     }
 
     #[test]
