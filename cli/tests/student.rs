@@ -133,6 +133,21 @@ fn attempt_rejects_bad_input() {
     assert!(stderr(&empty).contains("no lines"), "{}", stderr(&empty));
 }
 
+#[test]
+fn damaged_database_reported_as_damaged() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    assert!(stepwise(dir.path(), &["profiles", "add", "Ann"], None)
+        .status
+        .success());
+    std::fs::write(dir.path().join("stepwise.db"), b"not a database\n").expect("write");
+    let output = stepwise(dir.path(), &["progress"], None);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("is damaged"), "{err}");
+    assert!(!err.contains("writable"), "misleading advice: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 /// Serves `routes` over HTTP/1.1 on loopback for `requests` requests.
 fn serve(routes: Vec<(String, Vec<u8>)>, requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
