@@ -134,6 +134,38 @@ fn attempt_rejects_bad_input() {
 }
 
 #[test]
+fn attempt_question_id_errors_read_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let cases = [
+        ("bogus", "expected three parts separated by `/`"),
+        (
+            "alg.linear.solve-both-sides/1/-1",
+            "the seed is not a whole number below 2^64",
+        ),
+        (
+            "alg.linear.solve-both-sides/9/7",
+            "has no template version 9",
+        ),
+        ("no.such/1/1", "skill `no.such` not found"),
+    ];
+    for (id, reason) in cases {
+        let output = stepwise(dir.path(), &["attempt", id, "--", "x = 1"], None);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{id}: {err}");
+        assert!(err.contains(reason), "{id}: {err}");
+        assert_eq!(
+            err.matches(id).count(),
+            1,
+            "{id} named more than once: {err}"
+        );
+        assert!(
+            err.matches("such as").count() <= 1,
+            "{id}: advice repeated: {err}"
+        );
+    }
+}
+
+#[test]
 fn damaged_database_reported_as_damaged() {
     let dir = tempfile::tempdir().expect("temporary folder");
     assert!(stepwise(dir.path(), &["profiles", "add", "Ann"], None)
