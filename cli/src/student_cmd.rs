@@ -68,10 +68,17 @@ pub enum StudentError {
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(
-        "invalid question id `{id}`: {reason}; use skill/version/seed, such as alg.linear.solve-both-sides/1/7"
-    )]
-    Question { id: String, reason: String },
+    /// A question id that does not parse; the core's message already names
+    /// the id and the expected form.
+    #[error(transparent)]
+    QuestionId(generate::GenerateError),
+    #[error("no question `{id}`: {source}")]
+    Question {
+        id: String,
+        source: generate::GenerateError,
+    },
+    #[error("failed to load the built-in skills: {0}")]
+    Skills(generate::GenerateError),
     #[error("no lines of working given; put them after `--`, one argument a line")]
     NoLines,
     #[error("failed to write the output: {0}")]
@@ -167,7 +174,7 @@ pub fn next(
     out: &mut dyn Write,
 ) -> Result<Outcome, StudentError> {
     let (store, profile) = context.open_profile()?;
-    let skills = builtin_skills()?;
+    let skills = generate::builtin::builtin().map_err(StudentError::Skills)?;
     let known = learning_order(&skills);
     let items = progress::next(store.connection(), profile, now_ms(), &known, args.limit)?;
     for item in items {
@@ -194,13 +201,13 @@ pub fn attempt(
     if args.lines.is_empty() {
         return Err(StudentError::NoLines);
     }
-    let question_error = |error: generate::GenerateError| StudentError::Question {
-        id: args.question.clone(),
-        reason: error.to_string(),
-    };
-    let id = QuestionId::parse(&args.question).map_err(question_error)?;
-    let skills = builtin_skills()?;
-    let question = generate::generate_by_id(&skills, &id).map_err(question_error)?;
+    let id = QuestionId::parse(&args.question).map_err(StudentError::QuestionId)?;
+    let skills = generate::builtin::builtin().map_err(StudentError::Skills)?;
+    let question =
+        generate::generate_by_id(&skills, &id).map_err(|source| StudentError::Question {
+            id: args.question.clone(),
+            source,
+        })?;
 
     let mut lines: Vec<&str> = vec![question.start.as_str()];
     lines.extend(args.lines.iter().map(String::as_str));
@@ -281,13 +288,6 @@ pub fn attempt(
         Outcome::Success
     } else {
         Outcome::Negative
-    })
-}
-
-fn builtin_skills() -> Result<Vec<generate::Skill>, StudentError> {
-    generate::builtin::builtin().map_err(|error| StudentError::Question {
-        id: "(built-in skills)".to_string(),
-        reason: error.to_string(),
     })
 }
 

@@ -133,6 +133,53 @@ fn attempt_rejects_bad_input() {
     assert!(stderr(&empty).contains("no lines"), "{}", stderr(&empty));
 }
 
+#[test]
+fn attempt_question_id_errors_read_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let cases = [
+        ("bogus", "expected three parts separated by `/`"),
+        (
+            "alg.linear.solve-both-sides/1/-1",
+            "the seed is not a whole number below 2^64",
+        ),
+        (
+            "alg.linear.solve-both-sides/9/7",
+            "has no template version 9",
+        ),
+        ("no.such/1/1", "skill `no.such` not found"),
+    ];
+    for (id, reason) in cases {
+        let output = stepwise(dir.path(), &["attempt", id, "--", "x = 1"], None);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{id}: {err}");
+        assert!(err.contains(reason), "{id}: {err}");
+        assert_eq!(
+            err.matches(id).count(),
+            1,
+            "{id} named more than once: {err}"
+        );
+        assert!(
+            err.matches("such as").count() <= 1,
+            "{id}: advice repeated: {err}"
+        );
+    }
+}
+
+#[test]
+fn damaged_database_reported_as_damaged() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    assert!(stepwise(dir.path(), &["profiles", "add", "Ann"], None)
+        .status
+        .success());
+    std::fs::write(dir.path().join("stepwise.db"), b"not a database\n").expect("write");
+    let output = stepwise(dir.path(), &["progress"], None);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("is damaged"), "{err}");
+    assert!(!err.contains("writable"), "misleading advice: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 /// Serves `routes` over HTTP/1.1 on loopback for `requests` requests.
 fn serve(routes: Vec<(String, Vec<u8>)>, requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");

@@ -174,6 +174,25 @@ fn quadratics_and_lost_roots() {
 }
 
 #[test]
+fn lost_negative_root_names_value() {
+    let cases = [
+        (["x^2 = 49", "x = 7"], "-7 is a solution too"),
+        (["4x^2 = 9", "x = 3/2"], "-3/2 is a solution too"),
+    ];
+    for (lines, expected) in cases {
+        let report = check_working(&task("solve for=x"), &lines);
+        let last = report.lines.last().expect("lines");
+        assert_eq!(
+            last.diagnosis.as_deref(),
+            Some("missing-negative-root"),
+            "{report:#?}"
+        );
+        assert!(last.message.contains(expected), "{}", last.message);
+        assert!(!last.message.ends_with('±'), "{}", last.message);
+    }
+}
+
+#[test]
 fn inequalities() {
     check("solve for=x", &["-3x > 12", "x < -4"], "S F", Correct);
     check(

@@ -204,6 +204,17 @@ fn unwritable_folder_rejected() {
 }
 
 #[test]
+fn damaged_file_named_as_damaged() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join(DATABASE_FILE), [0x5a_u8; 4096]).expect("write");
+    let error = Store::open(dir.path())
+        .err()
+        .expect("a damaged file must not open");
+    assert!(matches!(error, StoreError::Damaged { .. }), "{error:?}");
+    assert!(error.to_string().contains("move the file aside"), "{error}");
+}
+
+#[test]
 fn profiles_see_only_their_own_work() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut store = Store::open(dir.path()).expect("open");

@@ -22,7 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{self, AuthUser};
 use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::error::{ApiError, JsonBody};
 use crate::limits::Metrics;
 use crate::{push, views, AppState};
 
@@ -49,6 +49,8 @@ pub fn router(state: Arc<AppState>, max_body_bytes: usize) -> Router {
         .route("/metrics", get(metrics))
         .route("/v1/{*rest}", any(version_one_gone))
         .nest(stepwise_core::sync::protocol::API_PREFIX, api)
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(RequestDecompressionLayer::new())
@@ -72,6 +74,18 @@ async fn version_one_gone() -> ApiError {
         "this server speaks sync protocol version 2 under {}; version 1 is no longer served, so update the app",
         stepwise_core::sync::protocol::API_PREFIX
     ))
+}
+
+async fn no_such_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no such path `{}`; the sync API is under {}",
+        uri.path(),
+        stepwise_core::sync::protocol::API_PREFIX
+    ))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not allowed on `{}`", uri.path()))
 }
 
 /// Counts requests and applies the rate limit: per token when the request
@@ -138,7 +152,7 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(request): Json<LoginRequest>,
+    JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     // Limited per address and per account, so guessing is slow from one
     // machine and against one account from many.

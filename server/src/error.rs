@@ -1,9 +1,12 @@
 //! The server's errors: [`ServerError`] for starting up and administration,
 //! [`ApiError`] for what an HTTP request gets back.
 
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// A path of a protocol version this server no longer serves.
     #[error("{0}")]
     Gone(String),
@@ -54,6 +59,11 @@ pub enum ApiError {
     RateLimited,
     #[error("internal error; the server log has the details")]
     Internal(String),
+    /// A request body that is not the JSON the route expects, with axum's
+    /// status for it: 400 for invalid JSON, 415 without a JSON content type,
+    /// 422 for JSON of the wrong shape, 413 for a body over the limit.
+    #[error("invalid request body: {message}")]
+    InvalidBody { status: StatusCode, message: String },
 }
 
 impl ApiError {
@@ -63,9 +73,11 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::InvalidBody { status, .. } => *status,
         }
     }
 }
@@ -88,5 +100,32 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "request failed");
         }
         (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError::InvalidBody {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+/// A JSON request body, like [`axum::Json`], whose rejection is an
+/// [`ApiError`], so that a malformed body gets `{"error": "…"}` like every
+/// other failure instead of axum's plain-text answer.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<T>::from_request(request, state).await?;
+        Ok(JsonBody(value))
     }
 }

@@ -27,7 +27,7 @@ use stepwise_core::sync::protocol::{
 
 use crate::auth::{AuthUser, Role};
 use crate::db::{now_ms, Engine};
-use crate::error::ApiError;
+use crate::error::{ApiError, JsonBody};
 use crate::limits::Metrics;
 use crate::live::{LiveLine, CHANNEL};
 use crate::AppState;
@@ -39,7 +39,7 @@ const MAX_TEXT: usize = 4000;
 pub async fn push(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
-    Json(request): Json<PushRequest>,
+    JsonBody(request): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     user.require(Role::Student)?;
     let count: usize = request.groups.iter().map(|g| g.events.len()).sum();

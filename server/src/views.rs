@@ -22,7 +22,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth::{self, AuthUser, Role};
 use crate::db::{now_ms, Engine};
-use crate::error::ApiError;
+use crate::error::{ApiError, JsonBody};
 use crate::limits::Metrics;
 use crate::AppState;
 
@@ -87,7 +87,7 @@ pub async fn teacher_classes(
 pub async fn assign(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
-    Json(request): Json<AssignRequest>,
+    JsonBody(request): JsonBody<AssignRequest>,
 ) -> Result<Json<AssignResponse>, ApiError> {
     class_name_if_teacher(&state, &user, &request.class_id).await?;
     if request.title.trim().is_empty() || request.title.len() > 200 {
@@ -360,7 +360,7 @@ impl Drop for StreamGauge {
 pub async fn comment(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
-    Json(request): Json<CommentRequest>,
+    JsonBody(request): JsonBody<CommentRequest>,
 ) -> Result<Json<Value>, ApiError> {
     user.require(Role::Teacher)?;
     if request.text.trim().is_empty() || request.text.len() > 2000 {
@@ -439,7 +439,7 @@ pub async fn comment(
 pub async fn parent_link(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
-    Json(request): Json<LinkRequest>,
+    JsonBody(request): JsonBody<LinkRequest>,
 ) -> Result<Json<LinkResponse>, ApiError> {
     user.require(Role::Parent)?;
     let code = request.code.trim().to_uppercase();

@@ -319,3 +319,107 @@ async fn login_is_rate_limited() {
         "then the limit: {statuses:?}"
     );
 }
+
+/// Sends `body` with `content_type` to `path` and returns the status and
+/// the `error` field of the JSON response.
+async fn rejected(
+    server: &Server,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let mut request = http()
+        .request(method, server.url(path))
+        .bearer_auth(token)
+        .body(body.to_string());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{path}: response `{text}` is not JSON: {e}"));
+    let error = value["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: no `error` string in {value}"))
+        .to_string();
+    (status, error)
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_errors() {
+    let dir = temp_dir();
+    let backend = Backend::Sqlite(path(dir.path()));
+    world(&backend);
+    let server = Server::start(&backend);
+    let token = login(&server, "ana").await;
+    let json = Some("application/json");
+    let post = reqwest::Method::POST;
+    let cases = [
+        (
+            post.clone(),
+            "/v2/events",
+            json,
+            "not json",
+            400,
+            "invalid request body",
+        ),
+        (
+            post.clone(),
+            "/v2/events",
+            json,
+            "{}",
+            422,
+            "missing field `groups`",
+        ),
+        (post.clone(), "/v2/events", None, "{}", 415, "Content-Type"),
+        (
+            post.clone(),
+            "/v2/login",
+            json,
+            r#"{"username":"ana"}"#,
+            422,
+            "password",
+        ),
+        (
+            post.clone(),
+            "/v2/login",
+            json,
+            "[",
+            400,
+            "invalid request body",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v2/events",
+            None,
+            "",
+            405,
+            "GET is not allowed",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v2/nowhere",
+            None,
+            "",
+            404,
+            "no such path `/v2/nowhere`",
+        ),
+        (
+            reqwest::Method::GET,
+            "/",
+            None,
+            "",
+            404,
+            "the sync API is under /v2",
+        ),
+    ];
+    for (method, route, content_type, body, status, expected) in cases {
+        let (got, error) = rejected(&server, &token, method, route, content_type, body).await;
+        assert_eq!(got, status, "{route} {body:?}: {error}");
+        assert!(error.contains(expected), "{route} {body:?}: {error}");
+    }
+}

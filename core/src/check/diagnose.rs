@@ -1082,17 +1082,25 @@ fn lost_solutions(
                 .into(),
         ));
     }
-    if missing
+    let lost_negative = missing
         .iter()
-        .any(|v| given.iter().any(|g| *g == -(*v).clone()))
-    {
-        return Some((
-            "missing-negative-root",
-            "a square root has a positive and a negative value, so there is another solution: ±"
-                .into(),
-        ));
-    }
-    None
+        .find(|v| given.iter().any(|g| *g == -(**v).clone()))?;
+    let message = match short_fraction(lost_negative) {
+        Some(value) => format!(
+            "a square root has a positive and a negative value, so {value} is a solution too"
+        ),
+        None => "a square root has a positive and a negative value, so there is another solution: \
+                 write both with ±"
+            .to_string(),
+    };
+    Some(("missing-negative-root", message))
+}
+
+/// Writes `value` as `-7` or `-3/2` when that is short enough to read in a
+/// message. A value read from a long decimal has a huge denominator.
+fn short_fraction(value: &BigRational) -> Option<String> {
+    let text = value.to_string();
+    (text.len() <= 12).then_some(text)
 }
 
 fn factors_of(expr: &Expr) -> Vec<&Expr> {

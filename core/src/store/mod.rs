@@ -58,6 +58,14 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error(
+        "database {path} is damaged ({source}); move the file aside to start a new one, \
+         and keep it, because work in it that was never synced is stored nowhere else"
+    )]
+    Damaged {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("database {path} has schema version {found}, newer than the {supported} this program knows; update stepwise")]
     NewerSchema {
         path: PathBuf,
@@ -118,9 +126,17 @@ impl Store {
 
     /// Opens (creating if needed) the database file at `path`.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
-        let open_error = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
+        let open_error = |source: rusqlite::Error| {
+            let damaged = matches!(
+                source.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            );
+            let path = path.to_path_buf();
+            if damaged {
+                StoreError::Damaged { path, source }
+            } else {
+                StoreError::Open { path, source }
+            }
         };
         let conn = Connection::open(path).map_err(open_error)?;
         // journal_mode returns the mode now in force as a row.
