@@ -51,6 +51,20 @@ fn main() {
         println!("  {kind:<10?} {ms:>8.2} ms {work:>10} work units");
     }
 
+    let task = Task {
+        unknowns: vec!["x".to_string()],
+        ..Task::new(TaskKind::Solve)
+    };
+    let start = Instant::now();
+    let work_before = spent_on_this_thread();
+    std::hint::black_box(check_working(&task, &hostile::FUZZ_FOUND_NUMERIC));
+    println!(
+        "fuzz-found floating-point input {:?}, solve for x:\n  {:.2} ms {} work units",
+        hostile::FUZZ_FOUND_NUMERIC,
+        start.elapsed().as_secs_f64() * 1e3,
+        spent_on_this_thread() - work_before
+    );
+
     let cases: u64 = std::env::var("STEPWISE_BENCH_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -84,4 +84,8 @@ fn floating_point_comparison_is_charged_by_size() {
     assert!(long >= 60 * 601 / 32, "60 letters: {long} units");
     assert!(long > 2 * short, "4 letters: {short} units, 60: {long}");
     assert!(long <= CHECK_WORK, "60 letters: {long} units");
+    let before = spent_on_this_thread();
+    check_working(&task, &hostile::FUZZ_FOUND_NUMERIC);
+    let found = spent_on_this_thread() - before;
+    assert!(found <= CHECK_WORK, "the fuzz-found line: {found} units");
 }

@@ -91,3 +91,8 @@ impl Lines {
 /// The slow input the fuzzer found: a degree-25 question, then lines whose
 /// diagnosis compared dozens of buggy rewrites of it exactly.
 pub const FUZZ_FOUND: [&str; 3] = ["x^25 -+ x 6 = 1", "(x-3)(x-3)+ 6 = 0", "(x-3)(x/3)"];
+
+/// A second slow input from the fuzzer, solved for `x`: a product of 31
+/// letters beside the factorial of a letter, which sends the comparison to
+/// floating point.
+pub const FUZZ_FOUND_NUMERIC: [&str; 2] = ["6", "x = RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR=x/1r! "];
