@@ -1,4 +1,4 @@
-//! Times the checker on hostile working: the slow input the fuzzer found,
+//! Times the checker on hostile working: the slow inputs the fuzzer found,
 //! under every task kind, and generated lines with high powers, deep
 //! brackets and long products (up to 8 lines of 400 characters, as the
 //! fuzz target feeds them). Prints the time and work units a check, and the
@@ -48,6 +48,12 @@ fn main() {
     println!("fuzz-found input {:?}:", hostile::FUZZ_FOUND);
     for kind in KINDS {
         let (ms, work) = time_check(kind, &hostile::FUZZ_FOUND);
+        println!("  {kind:<10?} {ms:>8.2} ms {work:>10} work units");
+    }
+
+    println!("set-reading input {:?}:", hostile::SET_READING_FOUND);
+    for kind in KINDS {
+        let (ms, work) = time_check(kind, &hostile::SET_READING_FOUND);
         println!("  {kind:<10?} {ms:>8.2} ms {work:>10} work units");
     }
 

@@ -91,3 +91,8 @@ impl Lines {
 /// The slow input the fuzzer found: a degree-25 question, then lines whose
 /// diagnosis compared dozens of buggy rewrites of it exactly.
 pub const FUZZ_FOUND: [&str; 3] = ["x^25 -+ x 6 = 1", "(x-3)(x-3)+ 6 = 0", "(x-3)(x/3)"];
+
+/// A slow input the fuzzer found later: a question with a second letter,
+/// then lines whose diagnosis compared solution sets, each reading the
+/// sign of every polynomial at every critical point.
+pub const SET_READING_FOUND: [&str; 3] = ["x^2 - 5z + 6 = 2", "(x-2)(x-3) = 0", "x = 2 or x = 3"];
