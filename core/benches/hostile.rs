@@ -1,4 +1,4 @@
-//! Times the checker on hostile working: the slow input the fuzzer found,
+//! Times the checker on hostile working: the slow inputs the fuzzer found,
 //! under every task kind, and generated lines with high powers, deep
 //! brackets and long products (up to 8 lines of 400 characters, as the
 //! fuzz target feeds them). Prints the time and work units a check, and the
@@ -64,6 +64,12 @@ fn main() {
         start.elapsed().as_secs_f64() * 1e3,
         spent_on_this_thread() - work_before
     );
+
+    println!("set-reading input {:?}:", hostile::SET_READING_FOUND);
+    for kind in KINDS {
+        let (ms, work) = time_check(kind, &hostile::SET_READING_FOUND);
+        println!("  {kind:<10?} {ms:>8.2} ms {work:>10} work units");
+    }
 
     let cases: u64 = std::env::var("STEPWISE_BENCH_CASES")
         .ok()

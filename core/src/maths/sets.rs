@@ -146,6 +146,30 @@ fn leaf_value(leaf: &Prepared, point: &Point) -> bool {
     }
 }
 
+/// Work units for reading every leaf at `point`: one sign evaluation of
+/// each polynomial in a leaf at each end of the point's interval, which
+/// is an upper bound because a leaf reads only some of them.
+fn point_cost(leaves: &[Prepared], point: &Point) -> u64 {
+    let ends: Vec<&BigRational> = match point {
+        Point::Rational(x) => vec![x],
+        Point::Root(a, b) => vec![*a, *b],
+    };
+    let mut units = 0u64;
+    for leaf in leaves {
+        for p in [
+            &leaf.num,
+            &leaf.den,
+            &leaf.num_squarefree,
+            &leaf.den_squarefree,
+        ] {
+            for x in &ends {
+                units = units.saturating_add(p.sign_cost(x));
+            }
+        }
+    }
+    units
+}
+
 fn tree_value(tree: &Tree, leaves: &[Prepared], point: &Point) -> bool {
     match tree {
         Tree::Leaf(i) => leaf_value(&leaves[*i], point),
@@ -211,29 +235,34 @@ pub fn compare(a: &Cond, b: &Cond, budget: &mut Budget) -> Result<SetRelation, M
 
     let mut in_a_only = false;
     let mut in_b_only = false;
-    let mut visit = |point: Point| {
+    let mut visit = |point: Point, budget: &mut Budget| -> Result<(), MathsError> {
+        budget.spend(point_cost(&leaves, &point))?;
         let va = tree_value(&tree_a, &leaves, &point);
         let vb = tree_value(&tree_b, &leaves, &point);
         in_a_only |= va && !vb;
         in_b_only |= vb && !va;
+        Ok(())
     };
 
     let one = BigRational::from_integer(BigInt::from(1));
     match (roots.first(), roots.last()) {
         (Some(first), Some(last)) => {
-            visit(Point::Rational(first.low() - &one));
-            visit(Point::Rational(last.high() + &one));
+            visit(Point::Rational(first.low() - &one), budget)?;
+            visit(Point::Rational(last.high() + &one), budget)?;
         }
-        _ => visit(Point::Rational(BigRational::from_integer(BigInt::from(0)))),
+        _ => visit(
+            Point::Rational(BigRational::from_integer(BigInt::from(0))),
+            budget,
+        )?,
     }
     for (i, root) in roots.iter().enumerate() {
         budget.spend(leaves.len() as u64)?;
         match root {
-            Root::Exact(q) => visit(Point::Rational(q.clone())),
-            Root::Between(lo, hi) => visit(Point::Root(lo, hi)),
+            Root::Exact(q) => visit(Point::Rational(q.clone()), budget)?,
+            Root::Between(lo, hi) => visit(Point::Root(lo, hi), budget)?,
         }
         if let Some(next) = roots.get(i + 1) {
-            visit(Point::Rational(midpoint(root.high(), next.low())));
+            visit(Point::Rational(midpoint(root.high(), next.low())), budget)?;
         }
     }
 
@@ -272,11 +301,12 @@ pub fn finite_solutions(cond: &Cond, budget: &mut Budget) -> Result<Option<Vec<R
     for pair in roots.windows(2) {
         gaps.push(midpoint(pair[0].high(), pair[1].low()));
     }
-    if gaps
-        .into_iter()
-        .any(|g| tree_value(&tree, &leaves, &Point::Rational(g)))
-    {
-        return Ok(None);
+    for gap in gaps {
+        let point = Point::Rational(gap);
+        budget.spend(point_cost(&leaves, &point))?;
+        if tree_value(&tree, &leaves, &point) {
+            return Ok(None);
+        }
     }
     let mut solutions = Vec::new();
     for root in roots {
@@ -284,6 +314,7 @@ pub fn finite_solutions(cond: &Cond, budget: &mut Budget) -> Result<Option<Vec<R
             Root::Exact(q) => Point::Rational(q.clone()),
             Root::Between(lo, hi) => Point::Root(lo, hi),
         };
+        budget.spend(point_cost(&leaves, &point))?;
         if tree_value(&tree, &leaves, &point) {
             solutions.push(refine(&critical, root, budget)?);
         }

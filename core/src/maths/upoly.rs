@@ -94,6 +94,21 @@ impl UPoly {
         }
     }
 
+    /// Work units for one [`Self::sign_at`] call at `x`.
+    ///
+    /// The call first scales the coefficients to integers, a gcd for each
+    /// one, and then evaluates by Horner's rule on numbers that grow to
+    /// the coefficients' size plus degree × the bits of `x`. Both parts
+    /// are charged at [`coefficient_cost`] for those sizes.
+    pub fn sign_cost(&self, x: &BigRational) -> u64 {
+        let degree = self.degree() as u64;
+        let coefficient_bits = self.bits();
+        let point_bits = x.numer().bits().max(x.denom().bits());
+        let scaling = (degree + 1).saturating_mul(coefficient_cost(coefficient_bits));
+        let horner = coefficient_cost(coefficient_bits.max(point_bits.saturating_mul(degree)));
+        scaling.saturating_add(horner)
+    }
+
     fn monic(&self) -> UPoly {
         match self.leading().inverse() {
             Some(inverse) => {

@@ -96,3 +96,8 @@ pub const FUZZ_FOUND: [&str; 3] = ["x^25 -+ x 6 = 1", "(x-3)(x-3)+ 6 = 0", "(x-3
 /// letters beside the factorial of a letter, which sends the comparison to
 /// floating point.
 pub const FUZZ_FOUND_NUMERIC: [&str; 2] = ["6", "x = RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR=x/1r! "];
+
+/// A slow input the fuzzer found later: a question with a second letter,
+/// then lines whose diagnosis compared solution sets, each reading the
+/// sign of every polynomial at every critical point.
+pub const SET_READING_FOUND: [&str; 3] = ["x^2 - 5z + 6 = 2", "(x-2)(x-3) = 0", "x = 2 or x = 3"];
