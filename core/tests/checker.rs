@@ -139,6 +139,32 @@ fn unreadable_lines_are_skipped() {
 }
 
 #[test]
+fn only_unreadable_lines_named_in_final() {
+    let lines = ["2x + 3 = 11", "2x = (8", "x = (4"];
+    check("solve for=x", &lines, "S U U", Unfinished);
+    let report = check_working(&task("solve for=x"), &lines);
+    let message = &report.final_answer.message;
+    assert!(message.contains("could not be read"), "{message}");
+    assert!(
+        message.contains("`2x = (8`"),
+        "names the first line: {message}"
+    );
+    assert!(message.contains("missing closing bracket"), "{message}");
+    assert!(!message.contains("no working yet"), "{message}");
+}
+
+#[test]
+fn no_working_yet_when_nothing_typed() {
+    let report = check_working(&task("solve for=x"), &["2x + 3 = 11"]);
+    assert_eq!(report.final_answer.verdict, Unfinished);
+    assert!(
+        report.final_answer.message.contains("no working yet"),
+        "{}",
+        report.final_answer.message
+    );
+}
+
+#[test]
 fn quadratics_and_lost_roots() {
     check(
         "solve for=x",

@@ -297,7 +297,25 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         }
         step_reports.push((number, r));
     }
+    // Only unreadable lines: point at the first so the student fixes it,
+    // rather than reporting that no working was typed.
+    let first_unreadable = match last_readable {
+        None => step_reports.first().map(|(_, report)| FinalReport {
+            verdict: FinalVerdict::Unfinished,
+            message: format!(
+                "your working could not be read; fix the first line, `{}` ({})",
+                report.input, report.message
+            ),
+        }),
+        Some(_) => None,
+    };
     reports.extend(merge_steps(step_reports, &lines[1..]));
+    if let Some(final_answer) = first_unreadable {
+        return Report {
+            lines: reports,
+            final_answer,
+        };
+    }
 
     let final_work = SharedWork::new(LINE_WORK);
     let final_answer = if is_system(task, &question) {
