@@ -81,6 +81,8 @@ pub enum StudentError {
     Skills(generate::GenerateError),
     #[error("no lines of working given; put them after `--`, one argument a line")]
     NoLines,
+    #[error("line {number} of the working is blank; give each line of working as a non-empty argument after `--`")]
+    BlankLine { number: usize },
     #[error("failed to write the output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -200,6 +202,9 @@ pub fn attempt(
 ) -> Result<Outcome, StudentError> {
     if args.lines.is_empty() {
         return Err(StudentError::NoLines);
+    }
+    if let Some(index) = args.lines.iter().position(|line| line.trim().is_empty()) {
+        return Err(StudentError::BlankLine { number: index + 1 });
     }
     let id = QuestionId::parse(&args.question).map_err(StudentError::QuestionId)?;
     let skills = generate::builtin::builtin().map_err(StudentError::Skills)?;

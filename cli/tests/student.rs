@@ -134,6 +134,33 @@ fn attempt_rejects_bad_input() {
 }
 
 #[test]
+fn attempt_rejects_blank_lines() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path();
+    let cases: [&[&str]; 3] = [&[""], &["   "], &["4x + 5 = 33", "", "x = 7"]];
+    let expected_line = [1, 1, 2];
+    for (lines, number) in cases.iter().zip(expected_line) {
+        let mut args = vec!["attempt", QUESTION, "--"];
+        args.extend_from_slice(lines);
+        let output = stepwise(data, &args, None);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{lines:?}: {err}");
+        assert!(
+            err.contains(&format!("line {number} of the working is blank")),
+            "{lines:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let progress = stepwise(data, &["progress"], None);
+    assert!(progress.status.success(), "{}", stderr(&progress));
+    let progress = stdout(&progress);
+    assert!(
+        progress.contains("No attempts yet"),
+        "nothing stored: {progress}"
+    );
+}
+
+#[test]
 fn attempt_question_id_errors_read_once() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let cases = [
