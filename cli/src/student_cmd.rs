@@ -14,7 +14,7 @@ use stepwise_core::store::progress::{self, NextReason};
 use stepwise_core::store::{assignments, outbox, ProfileId, Store, StoreError};
 use thiserror::Error;
 
-use crate::check_cmd::{final_verdict_name, format_line};
+use crate::check_cmd::{format_final, format_line};
 use crate::profiles_cmd::{self, now_ms, ProfileError};
 use crate::Outcome;
 
@@ -280,7 +280,7 @@ pub fn attempt(
         for line in &report.lines {
             writeln!(out, "{}", format_line(line, width))?;
         }
-        writeln!(out, "final: {}", final_verdict_name(verdict))?;
+        writeln!(out, "{}", format_final(&report))?;
         match &assignment_id {
             Some(assignment) => writeln!(
                 out,

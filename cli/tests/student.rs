@@ -60,8 +60,8 @@ fn two_profiles_keep_work_apart() {
     );
     assert!(right.status.success(), "{}", stderr(&right));
     assert!(
-        stdout(&right).contains("final: correct"),
-        "{}",
+        stdout(&right).contains("\nFinal: correct\n"),
+        "same final row as `check`: {}",
         stdout(&right)
     );
     let wrong = stepwise(
@@ -70,6 +70,11 @@ fn two_profiles_keep_work_apart() {
         None,
     );
     assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
+    assert!(
+        stdout(&wrong).contains("\nFinal: incorrect: "),
+        "the final row gives the reason: {}",
+        stdout(&wrong)
+    );
 
     let ann = stdout(&stepwise(data, &["progress", "--profile", "Ann"], None));
     assert!(ann.contains("alg.linear.solve-both-sides"), "{ann}");
