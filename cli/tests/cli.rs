@@ -433,6 +433,39 @@ fn practice_resume_then_skip_serves_new_question() {
 }
 
 #[test]
+fn sync_server_down_explains_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().to_str().expect("UTF-8 path");
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let session = serde_json::json!({
+        "server": format!("http://{address}"),
+        "username": "amy",
+        "user_id": "u1",
+        "school_id": "s1",
+        "role": "student",
+        "name": "Amy",
+        "token": "token",
+    });
+    std::fs::write(dir.path().join("session.json"), session.to_string()).expect("write session");
+
+    let output = stepwise(&["sync", "--data", data, "--tries", "3"], "");
+    let err = stderr(&output);
+    assert_ne!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("WARN"), "retries are not warnings: {err}");
+    assert!(err.contains("failed to reach the server"), "{err}");
+    assert!(
+        err.to_lowercase().contains("connection refused"),
+        "the real cause is shown: {err}"
+    );
+    assert!(!err.contains("error sending request"), "{err}");
+    assert!(err.contains("kept on this device"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line of error: {err}");
+}
+
+#[test]
 fn practice_unwritable_data_rejected() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let file = dir.path().join("a-file");
