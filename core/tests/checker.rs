@@ -167,6 +167,12 @@ fn question_dividing_by_zero_rejected() {
         "the student's line does not: {report:#?}"
     );
     assert!(
+        report.lines[1]
+            .message
+            .contains("question line has an error"),
+        "{report:#?}"
+    );
+    assert!(
         report.final_answer.message.contains("division by zero"),
         "{report:#?}"
     );

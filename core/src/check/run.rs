@@ -197,7 +197,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
                     line,
                     Verdict::Unreadable,
                     None,
-                    "the question could not be read, so this line was not checked".into(),
+                    "the question line has an error, so this line was not checked".into(),
                     false,
                 ));
             }
