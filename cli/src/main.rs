@@ -159,8 +159,9 @@ struct PracticeArgs {
     /// Start with this skill instead of choosing from the list.
     #[arg(long, value_name = "ID")]
     skill: Option<String>,
-    /// Seed of the first question; later questions take the next seeds
-    /// (default: taken from the clock).
+    /// Seed of the first question; later questions take the next seeds,
+    /// passing over any question already shown in this run, the resumed
+    /// one included (default: taken from the clock).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Practise from this content pack (built by `stepwise pack`) instead of

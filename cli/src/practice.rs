@@ -10,6 +10,7 @@
 //! rustyline with line editing and history on a terminal, plain lines from
 //! standard input otherwise, so that a test can pipe a session in.
 
+use std::collections::HashSet;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -355,6 +356,7 @@ pub fn run(options: &Options) -> Result<(), PracticeError> {
         out: &mut out,
         clock: &now_ms,
         next_seed: seed,
+        served: HashSet::new(),
     };
     tracing::info!(data = %dir.display(), seed, "practice session started");
     session.run(options.skill.as_deref())?;
@@ -391,7 +393,14 @@ pub struct Session<'a> {
     pub clock: &'a dyn Fn() -> i64,
     /// Seed of the next generated question.
     pub next_seed: u64,
+    /// Start lines of the questions shown in this run, the resumed draft
+    /// included, so that none is served twice.
+    pub served: HashSet<String>,
 }
+
+/// The number of seeds in a row that [`Session::next_question`] passes over
+/// before it serves a repeat, for a skill with few distinct questions.
+const MAX_SEEDS_PASSED: usize = 64;
 
 impl Session<'_> {
     /// Offers the draft, then practises `skill` (or one chosen from the
@@ -417,13 +426,35 @@ impl Session<'_> {
             },
         };
         loop {
-            let seed = self.next_seed;
-            self.next_seed = self.next_seed.wrapping_add(1);
-            let question = self.source.generate(&skill_id, seed)?;
+            let question = self.next_question(&skill_id)?;
             let work = self.start(question)?;
             if self.work_on(work)? == QuestionEnd::Quit {
                 return Ok(());
             }
+        }
+    }
+
+    /// Generates the question of the next seed, passing over seeds whose
+    /// question this run has already shown.
+    fn next_question(&mut self, skill_id: &str) -> Result<PracticeQuestion, PracticeError> {
+        let mut passed = 0;
+        loop {
+            let seed = self.next_seed;
+            self.next_seed = self.next_seed.wrapping_add(1);
+            let question = self.source.generate(skill_id, seed)?;
+            if self.served.insert(question.start.clone()) {
+                return Ok(question);
+            }
+            passed += 1;
+            if passed >= MAX_SEEDS_PASSED {
+                tracing::warn!(
+                    skill = skill_id,
+                    passed,
+                    "every recent seed gave a question already shown; serving a repeat"
+                );
+                return Ok(question);
+            }
+            tracing::debug!(question = %question.id, "passed over a question already shown in this run");
         }
     }
 
@@ -505,6 +536,7 @@ impl Session<'_> {
             }
         };
         let skill_id = question.skill_id.clone();
+        self.served.insert(question.start.clone());
         let work = Work {
             question,
             attempt: draft.id,
@@ -821,6 +853,7 @@ mod tests {
             out: &mut out,
             clock: &|| 1_700_000_000_000,
             next_seed: 7,
+            served: HashSet::new(),
         };
         session.run(skill).expect("session runs");
         String::from_utf8(out).expect("UTF-8 output")
@@ -1004,6 +1037,7 @@ mod tests {
             out: &mut out,
             clock: &|| 0,
             next_seed: 1,
+            served: HashSet::new(),
         };
         let error = session.run(Some("no.such.skill")).expect_err("rejected");
         assert!(error.to_string().contains("no.such.skill"), "{error}");

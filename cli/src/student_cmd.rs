@@ -14,7 +14,7 @@ use stepwise_core::store::progress::{self, NextReason};
 use stepwise_core::store::{assignments, outbox, ProfileId, Store, StoreError};
 use thiserror::Error;
 
-use crate::check_cmd::{final_verdict_name, format_line};
+use crate::check_cmd::{format_final, format_line};
 use crate::profiles_cmd::{self, now_ms, ProfileError};
 use crate::Outcome;
 
@@ -81,6 +81,8 @@ pub enum StudentError {
     Skills(generate::GenerateError),
     #[error("no lines of working given; put them after `--`, one argument a line")]
     NoLines,
+    #[error("line {number} of the working is blank; give each line of working as a non-empty argument after `--`")]
+    BlankLine { number: usize },
     #[error("failed to write the output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -201,6 +203,9 @@ pub fn attempt(
     if args.lines.is_empty() {
         return Err(StudentError::NoLines);
     }
+    if let Some(index) = args.lines.iter().position(|line| line.trim().is_empty()) {
+        return Err(StudentError::BlankLine { number: index + 1 });
+    }
     let id = QuestionId::parse(&args.question).map_err(StudentError::QuestionId)?;
     let skills = generate::builtin::builtin().map_err(StudentError::Skills)?;
     let question =
@@ -275,7 +280,7 @@ pub fn attempt(
         for line in &report.lines {
             writeln!(out, "{}", format_line(line, width))?;
         }
-        writeln!(out, "final: {}", final_verdict_name(verdict))?;
+        writeln!(out, "{}", format_final(&report))?;
         match &assignment_id {
             Some(assignment) => writeln!(
                 out,

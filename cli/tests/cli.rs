@@ -386,6 +386,86 @@ fn practice_skip_records_attempt() {
 }
 
 #[test]
+fn practice_resume_then_skip_serves_new_question() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().to_str().expect("UTF-8 path");
+    let args = [
+        "practice",
+        "--data",
+        data,
+        "--seed",
+        "7",
+        "--skill",
+        "alg.linear.solve-two-step",
+    ];
+    let first = stepwise(&args, "2x = 8\n:quit\n");
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+
+    let second = stepwise(&args, "y\n:skip\n:skip\n:quit\n");
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let out = stdout(&second);
+    assert!(out.contains("You have an unfinished question"), "{out}");
+    // Each shown question is a `Question ID: TEXT` line followed by its
+    // start line.
+    let lines: Vec<&str> = out.lines().collect();
+    let questions_shown: Vec<(&str, &str)> = lines
+        .windows(2)
+        .filter_map(|pair| {
+            let id = pair[0].strip_prefix("Question ")?.split(':').next()?;
+            Some((id, pair[1].trim()))
+        })
+        .collect();
+    assert_eq!(
+        questions_shown.len(),
+        3,
+        "resumed draft and two new questions: {out}"
+    );
+    assert!(
+        questions_shown[0].0.ends_with("/7"),
+        "the draft is seed 7: {out}"
+    );
+    for (index, (id, start)) in questions_shown.iter().enumerate() {
+        for (other_id, other_start) in &questions_shown[..index] {
+            assert_ne!(id, other_id, "question id served twice: {out}");
+            assert_ne!(start, other_start, "question served twice: {out}");
+        }
+    }
+}
+
+#[test]
+fn sync_server_down_explains_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().to_str().expect("UTF-8 path");
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let session = serde_json::json!({
+        "server": format!("http://{address}"),
+        "username": "amy",
+        "user_id": "u1",
+        "school_id": "s1",
+        "role": "student",
+        "name": "Amy",
+        "token": "token",
+    });
+    std::fs::write(dir.path().join("session.json"), session.to_string()).expect("write session");
+
+    let output = stepwise(&["sync", "--data", data, "--tries", "3"], "");
+    let err = stderr(&output);
+    assert_ne!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("WARN"), "retries are not warnings: {err}");
+    assert!(err.contains("failed to reach the server"), "{err}");
+    assert!(
+        err.to_lowercase().contains("connection refused"),
+        "the real cause is shown: {err}"
+    );
+    assert!(!err.contains("error sending request"), "{err}");
+    assert!(err.contains("kept on this device"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line of error: {err}");
+}
+
+#[test]
 fn practice_unwritable_data_rejected() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let file = dir.path().join("a-file");

@@ -434,7 +434,7 @@ fn cli_whole_flow_on_loopback() {
         let failed = sync_quickly(dir);
         assert!(!failed.status.success());
         let stderr = String::from_utf8_lossy(&failed.stderr);
-        assert!(stderr.contains("cannot reach the server"), "{stderr}");
+        assert!(stderr.contains("failed to reach the server"), "{stderr}");
     }
     // Each attempt is its start, its lines and its end.
     let events =

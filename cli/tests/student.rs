@@ -60,8 +60,8 @@ fn two_profiles_keep_work_apart() {
     );
     assert!(right.status.success(), "{}", stderr(&right));
     assert!(
-        stdout(&right).contains("final: correct"),
-        "{}",
+        stdout(&right).contains("\nFinal: correct\n"),
+        "same final row as `check`: {}",
         stdout(&right)
     );
     let wrong = stepwise(
@@ -70,6 +70,11 @@ fn two_profiles_keep_work_apart() {
         None,
     );
     assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
+    assert!(
+        stdout(&wrong).contains("\nFinal: incorrect: "),
+        "the final row gives the reason: {}",
+        stdout(&wrong)
+    );
 
     let ann = stdout(&stepwise(data, &["progress", "--profile", "Ann"], None));
     assert!(ann.contains("alg.linear.solve-both-sides"), "{ann}");
@@ -131,6 +136,33 @@ fn attempt_rejects_bad_input() {
     let empty = stepwise(dir.path(), &["attempt", QUESTION], None);
     assert_eq!(empty.status.code(), Some(2));
     assert!(stderr(&empty).contains("no lines"), "{}", stderr(&empty));
+}
+
+#[test]
+fn attempt_rejects_blank_lines() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path();
+    let cases: [&[&str]; 3] = [&[""], &["   "], &["4x + 5 = 33", "", "x = 7"]];
+    let expected_line = [1, 1, 2];
+    for (lines, number) in cases.iter().zip(expected_line) {
+        let mut args = vec!["attempt", QUESTION, "--"];
+        args.extend_from_slice(lines);
+        let output = stepwise(data, &args, None);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{lines:?}: {err}");
+        assert!(
+            err.contains(&format!("line {number} of the working is blank")),
+            "{lines:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let progress = stepwise(data, &["progress"], None);
+    assert!(progress.status.success(), "{}", stderr(&progress));
+    let progress = stdout(&progress);
+    assert!(
+        progress.contains("No attempts yet"),
+        "nothing stored: {progress}"
+    );
 }
 
 #[test]

@@ -139,6 +139,59 @@ fn unreadable_lines_are_skipped() {
 }
 
 #[test]
+fn only_unreadable_lines_named_in_final() {
+    let lines = ["2x + 3 = 11", "2x = (8", "x = (4"];
+    check("solve for=x", &lines, "S U U", Unfinished);
+    let report = check_working(&task("solve for=x"), &lines);
+    let message = &report.final_answer.message;
+    assert!(message.contains("could not be read"), "{message}");
+    assert!(
+        message.contains("`2x = (8`"),
+        "names the first line: {message}"
+    );
+    assert!(message.contains("missing closing bracket"), "{message}");
+    assert!(!message.contains("no working yet"), "{message}");
+}
+
+#[test]
+fn question_dividing_by_zero_rejected() {
+    let lines = ["x/0 = 1", "x = 0"];
+    check("solve for=x", &lines, "U U", Unfinished);
+    let report = check_working(&task("solve for=x"), &lines);
+    assert!(
+        report.lines[0].message.contains("division by zero"),
+        "the question line carries the error: {report:#?}"
+    );
+    assert!(
+        !report.lines[1].message.contains("division by zero"),
+        "the student's line does not: {report:#?}"
+    );
+    assert!(
+        report.lines[1]
+            .message
+            .contains("question line has an error"),
+        "{report:#?}"
+    );
+    assert!(
+        report.final_answer.message.contains("division by zero"),
+        "{report:#?}"
+    );
+    // A division that is zero only for some values of x is a fine question.
+    check("solve for=x", &["1/(x - 2) = 1", "x = 3"], "S F", Correct);
+}
+
+#[test]
+fn no_working_yet_when_nothing_typed() {
+    let report = check_working(&task("solve for=x"), &["2x + 3 = 11"]);
+    assert_eq!(report.final_answer.verdict, Unfinished);
+    assert!(
+        report.final_answer.message.contains("no working yet"),
+        "{}",
+        report.final_answer.message
+    );
+}
+
+#[test]
 fn quadratics_and_lost_roots() {
     check(
         "solve for=x",

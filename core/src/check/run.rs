@@ -8,6 +8,7 @@ use super::{FinalReport, FinalVerdict, LineReport, Report, Task, TaskKind, Verdi
 use super::{CHECK_WORK, LINE_WORK};
 use crate::maths::ast::{Expr, RelOp, Statement};
 use crate::maths::equiv::{self, collect_vars, statement_vars};
+use crate::maths::poly::Normaliser;
 use crate::maths::work::SharedWork;
 use crate::maths::{
     compare_expressions, compare_statements, parse_with, Limits, MathsError, SetRelation,
@@ -125,6 +126,37 @@ pub(crate) fn unknowns_of(task: &Task, question: &Statement) -> Vec<String> {
     letters
 }
 
+/// Finds a division by zero, such as `x/0`, in the expressions of a line.
+/// Without this check a question that divides by zero reads as fine, and the
+/// error lands on the first line the student types.
+fn division_by_zero(line: &Line, limits: &Limits) -> Option<MathsError> {
+    fn collect<'a>(statement: &'a Statement, exprs: &mut Vec<&'a Expr>) {
+        match statement {
+            Statement::Expr(expr) => exprs.push(expr),
+            Statement::Relation { parts, .. } => exprs.extend(parts),
+            Statement::Continued { rest, .. } => collect(rest, exprs),
+            Statement::Or(parts) | Statement::And(parts) => {
+                for part in parts {
+                    collect(part, exprs);
+                }
+            }
+        }
+    }
+
+    let mut exprs = Vec::new();
+    match line {
+        Line::Expr(parts) => exprs.extend(parts),
+        Line::Statement(statement) => collect(statement, &mut exprs),
+    }
+    let mut normaliser = Normaliser::new(*limits);
+    exprs
+        .into_iter()
+        .find_map(|expr| match normaliser.frac(expr) {
+            Err(error @ MathsError::DivisionByZero(_)) => Some(error),
+            _ => None,
+        })
+}
+
 /// Checks every line of `lines`; `lines[0]` is the question's starting line.
 pub fn check_working(task: &Task, lines: &[&str]) -> Report {
     let limits = Limits::default();
@@ -146,6 +178,10 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         Ok(parsed) => interpret(task, parsed.statement),
         Err(error) => Err(format!("the question could not be read: {error}")),
     };
+    let question = question.and_then(|line| match division_by_zero(&line, &limits) {
+        Some(error) => Err(format!("the question cannot be worked: {error}")),
+        None => Ok(line),
+    });
     let question = match question {
         Ok(q) => q,
         Err(message) => {
@@ -161,7 +197,7 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
                     line,
                     Verdict::Unreadable,
                     None,
-                    "the question could not be read, so this line was not checked".into(),
+                    "the question line has an error, so this line was not checked".into(),
                     false,
                 ));
             }
@@ -297,7 +333,25 @@ pub fn check_working(task: &Task, lines: &[&str]) -> Report {
         }
         step_reports.push((number, r));
     }
+    // Only unreadable lines: point at the first so the student fixes it,
+    // rather than reporting that no working was typed.
+    let first_unreadable = match last_readable {
+        None => step_reports.first().map(|(_, report)| FinalReport {
+            verdict: FinalVerdict::Unfinished,
+            message: format!(
+                "your working could not be read; fix the first line, `{}` ({})",
+                report.input, report.message
+            ),
+        }),
+        Some(_) => None,
+    };
     reports.extend(merge_steps(step_reports, &lines[1..]));
+    if let Some(final_answer) = first_unreadable {
+        return Report {
+            lines: reports,
+            final_answer,
+        };
+    }
 
     let final_work = SharedWork::new(LINE_WORK);
     let final_answer = if is_system(task, &question) {

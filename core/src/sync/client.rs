@@ -37,13 +37,17 @@ pub enum SyncError {
         status: u16,
         message: String,
     },
-    #[error("cannot reach the server at {url} after {attempts} tries: {source}; check the network and the server address")]
+    /// `cause` is the innermost error of `source`, such as "Connection
+    /// refused (os error 111)", because reqwest's own message names only
+    /// the step that failed.
+    #[error("failed to reach the server at {url} after {attempts} tries: {cause}. Your work is kept on this device and is sent at the next sync; check the network and the server address, then sync again")]
     Unreachable {
         url: String,
         attempts: u32,
+        cause: String,
         source: reqwest::Error,
     },
-    #[error("the server at {url} kept failing ({status}) after {attempts} tries; try again later")]
+    #[error("the server at {url} kept failing (HTTP {status}) after {attempts} tries. Your work is kept on this device and is sent at the next sync; try again later")]
     ServerFailing {
         url: String,
         status: u16,
@@ -259,6 +263,7 @@ impl SyncClient {
             .map_err(|source| SyncError::Unreachable {
                 url: url.clone(),
                 attempts: 1,
+                cause: root_cause(&source),
                 source,
             })?;
         check_status(path, response).await
@@ -306,7 +311,7 @@ impl SyncClient {
                             attempts: retry + 1,
                         });
                     }
-                    tracing::warn!(status, retry, "server busy or failing; retrying");
+                    tracing::debug!(status, retry, "server busy or failing; retrying");
                 }
                 Ok(response) => {
                     let response = check_status(path, response).await?;
@@ -318,25 +323,42 @@ impl SyncClient {
                             return Err(SyncError::Unreachable {
                                 url,
                                 attempts: retry + 1,
+                                cause: root_cause(&source),
                                 source,
                             })
                         }
-                        Err(error) => tracing::warn!(%error, retry, "response cut; retrying"),
+                        Err(error) => {
+                            tracing::debug!(error = %root_cause(&error), retry, "response cut; retrying")
+                        }
                     }
                 }
                 Err(source) if last_try => {
                     return Err(SyncError::Unreachable {
                         url,
                         attempts: retry + 1,
+                        cause: root_cause(&source),
                         source,
                     })
                 }
-                Err(error) => tracing::warn!(%error, retry, "request failed; retrying"),
+                Err(error) => {
+                    tracing::debug!(error = %root_cause(&error), retry, "request failed; retrying")
+                }
             }
             tokio::time::sleep(self.policy.delay(retry, rng)).await;
             retry += 1;
         }
     }
+}
+
+/// Returns the message of the innermost error under `error`: for a server
+/// that is down, "Connection refused (os error 111)" rather than reqwest's
+/// "error sending request for url".
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
 }
 
 /// Checks that a push response accounts for every event of the batch, so
@@ -442,6 +464,14 @@ mod tests {
             matches!(error, SyncError::Unreachable { attempts: 3, .. }),
             "{error}"
         );
+        let message = error.to_string();
+        assert!(message.contains("failed to reach the server"), "{message}");
+        assert!(
+            message.to_lowercase().contains("connection refused"),
+            "the cause is shown: {message}"
+        );
+        assert!(!message.contains("error sending request"), "{message}");
+        assert!(message.contains("kept on this device"), "{message}");
         assert_eq!(outbox.pending(10).expect("pending").len(), 3);
     }
 
