@@ -56,8 +56,9 @@ fn generated_hostile_lines_stay_under_cap() {
     }
 }
 
-/// A line the fuzzer found: `x = RRR…R = x/1r!` against the question `6`.
-/// The factorial of a letter sends the comparison to floating point, which
+/// Writes a line of the shape the fuzzer found, `x = RRR…R = x/1r!`, with
+/// `letters` letters; the fuzzer checked it against the question `6`. The
+/// factorial of a letter sends the comparison to floating point, which
 /// evaluated the whole product at every grid point for every diagnosis
 /// candidate without charging any work, and took over 10 s under the
 /// fuzzer's sanitiser.
