@@ -44,9 +44,18 @@ pub struct Db {
 /// schema, failing with the database's own error.
 async fn check_sqlite(url: &str) -> Result<(), ServerError> {
     use sqlx::Connection;
-    let connect_error = |source| ServerError::Connect {
-        url: redact(url),
-        source,
+    let connect_error = |source: sqlx::Error| {
+        if is_damaged(&source) {
+            ServerError::Damaged {
+                url: redact(url),
+                source,
+            }
+        } else {
+            ServerError::Connect {
+                url: redact(url),
+                source,
+            }
+        }
     };
     let mut conn = sqlx::AnyConnection::connect(url)
         .await
@@ -57,6 +66,21 @@ async fn check_sqlite(url: &str) -> Result<(), ServerError> {
         .map_err(connect_error)?;
     conn.close().await.map_err(connect_error)?;
     Ok(())
+}
+
+/// Whether SQLite reported the file as not a database or as corrupt
+/// (result codes 26 and 11), rather than as unreachable.
+fn is_damaged(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(error) = error else {
+        return false;
+    };
+    let primary = error
+        .code()
+        .and_then(|code| code.parse::<i64>().ok())
+        .map(|code| code & 0xff);
+    matches!(primary, Some(11 | 26))
+        || error.message().contains("not a database")
+        || error.message().contains("malformed")
 }
 
 impl Db {

@@ -24,6 +24,10 @@ pub enum ServerError {
         "cannot connect to the database {url}: {source}; check that it runs and the URL is right"
     )]
     Connect { url: String, source: sqlx::Error },
+    #[error(
+        "the database {url} is damaged: {source}; move the file aside and keep it, then restore a backup or start the server on an empty data folder"
+    )]
+    Damaged { url: String, source: sqlx::Error },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("cannot listen on {addr}: {source}; choose another address with --listen")]

@@ -158,4 +158,7 @@ async fn corrupt_sqlite_file_fails_at_once() {
     };
     // The pool alone would wait out its timeout and report only that.
     assert!(error.contains("not a database"), "{error}");
+    // Named as damaged, not as a server that cannot be reached.
+    assert!(error.contains("is damaged"), "{error}");
+    assert!(error.contains("move the file aside and keep it"), "{error}");
 }
