@@ -17,14 +17,7 @@ use stepwise_core::maths::work::spent_on_this_thread;
 #[path = "../tests/hostile/mod.rs"]
 mod hostile;
 
-const KINDS: [TaskKind; 6] = [
-    TaskKind::Solve,
-    TaskKind::Simplify,
-    TaskKind::Expand,
-    TaskKind::Factorise,
-    TaskKind::Evaluate,
-    TaskKind::Rearrange,
-];
+const KINDS: [TaskKind; 6] = TaskKind::ALL;
 
 fn percentile(sorted: &[f64], share: f64) -> f64 {
     if sorted.is_empty() {

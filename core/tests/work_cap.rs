@@ -10,14 +10,7 @@ use stepwise_core::maths::work::spent_on_this_thread;
 
 mod hostile;
 
-const KINDS: [TaskKind; 6] = [
-    TaskKind::Solve,
-    TaskKind::Simplify,
-    TaskKind::Expand,
-    TaskKind::Factorise,
-    TaskKind::Evaluate,
-    TaskKind::Rearrange,
-];
+const KINDS: [TaskKind; 6] = TaskKind::ALL;
 
 /// Checks `lines` and returns the work units spent.
 fn work_of(kind: TaskKind, lines: &[&str]) -> u64 {

@@ -11,14 +11,7 @@ use stepwise_core::maths::parse;
 /// Lines given to the checker at most, so each run stays fast.
 const MAX_LINES: usize = 8;
 
-const KINDS: [TaskKind; 6] = [
-    TaskKind::Solve,
-    TaskKind::Simplify,
-    TaskKind::Expand,
-    TaskKind::Factorise,
-    TaskKind::Evaluate,
-    TaskKind::Rearrange,
-];
+const KINDS: [TaskKind; 6] = TaskKind::ALL;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -68,7 +68,7 @@ async fn check_sqlite(url: &str) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Whether SQLite reported the file as not a database or as corrupt
+/// Reports whether SQLite reported the file as not a database or as corrupt
 /// (result codes 26 and 11), rather than as unreachable.
 fn is_damaged(error: &sqlx::Error) -> bool {
     let sqlx::Error::Database(error) = error else {

@@ -39,6 +39,18 @@ pub enum TaskKind {
     Rearrange,
 }
 
+impl TaskKind {
+    /// Every task kind, in the order the fuzz target and the benchmarks pick them by index.
+    pub const ALL: [TaskKind; 6] = [
+        TaskKind::Solve,
+        TaskKind::Simplify,
+        TaskKind::Expand,
+        TaskKind::Factorise,
+        TaskKind::Evaluate,
+        TaskKind::Rearrange,
+    ];
+}
+
 /// How a numeric final answer must be rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rounding {

@@ -132,7 +132,7 @@ pub fn expand_plus_minus(expr: &Expr) -> Vec<Expr> {
     walk(expr)
 }
 
-/// The sign choices of `expr` as [`expand_plus_minus`] lists them, without
+/// Lists the sign choices of `expr` as [`expand_plus_minus`] does, without
 /// copying an expression that has no `±`.
 pub(super) fn sign_choices(expr: &Expr) -> Cow<'_, [Expr]> {
     if contains_plus_minus(expr) {
@@ -392,14 +392,23 @@ fn differences(statement: &Statement, out: &mut Vec<(Expr, Expr)>) {
 
 /// Expression nodes visited by floating-point evaluation for one work unit.
 ///
-/// Numeric comparison does no algebra, so [`Budget`] would not see its cost;
-/// it charges the nodes it evaluates instead, at a rate that makes a unit
-/// take about as long as one algebra step.
-pub(super) const NODES_PER_UNIT: u64 = 32;
+/// Numeric comparison does no algebra, so [`Budget`] would not see its
+/// cost. It charges the nodes it evaluates instead, at a rate chosen so
+/// that a unit takes roughly as long as one algebra step (an estimate).
+const NODES_PER_UNIT: u64 = 32;
 
-/// Charges `budget` for evaluating `nodes` expression nodes `times` times.
-fn charge_evaluation(budget: &mut Budget, nodes: u64, times: u64) -> Result<(), MathsError> {
-    budget.spend(nodes.saturating_mul(times).div_ceil(NODES_PER_UNIT))
+/// Halvings of a grid interval that contains a sign change.
+pub(super) const BISECTIONS: u64 = 80;
+
+/// Returns the work units for evaluating `nodes` expression nodes `times` times.
+pub(super) fn evaluation_units(nodes: u64, times: u64) -> u64 {
+    nodes.saturating_mul(times).div_ceil(NODES_PER_UNIT)
+}
+
+/// Returns the sample points for root finding: sinh of evenly spaced
+/// values, from about −900 to 900 and dense near 0.
+pub(super) fn root_grid() -> Vec<f64> {
+    (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect()
 }
 
 /// Nodes in `expr`, each counted once.
@@ -439,16 +448,14 @@ fn statement_cost(statement: &Statement) -> u64 {
 /// refined by bisection. Both statements are then tested at the roots and at
 /// the grid points.
 ///
-/// The evaluations are charged to `budget` before they are done.
+/// Charges the evaluations to `budget` before making them.
 fn compare_numerically(
     a: &Statement,
     b: &Statement,
     unknown: &str,
     budget: &mut Budget,
 ) -> Result<SetRelation, MathsError> {
-    /// Halvings of an interval that holds a sign change.
-    const BISECTIONS: u64 = 80;
-    let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
+    let grid = root_grid();
     let mut pairs = Vec::new();
     differences(a, &mut pairs);
     differences(b, &mut pairs);
@@ -456,7 +463,7 @@ fn compare_numerically(
     let mut values: BTreeMap<String, f64> = [(unknown.to_string(), 0.0)].into_iter().collect();
     for (l, r) in &pairs {
         let nodes = expr_size(l) + expr_size(r);
-        charge_evaluation(budget, nodes, grid.len() as u64)?;
+        budget.spend(evaluation_units(nodes, grid.len() as u64))?;
         let mut g = |x: f64| {
             values.insert(unknown.to_string(), x);
             numeric::eval(l, &values) - numeric::eval(r, &values)
@@ -471,7 +478,7 @@ fn compare_numerically(
             if !glo.is_finite() || !ghi.is_finite() || glo.signum() == ghi.signum() {
                 continue;
             }
-            charge_evaluation(budget, nodes, BISECTIONS)?;
+            budget.spend(evaluation_units(nodes, BISECTIONS))?;
             for _ in 0..BISECTIONS {
                 let mid = 0.5 * (lo + hi);
                 if g(mid).signum() == glo.signum() {
@@ -483,11 +490,10 @@ fn compare_numerically(
             points.push(0.5 * (lo + hi));
         }
     }
-    charge_evaluation(
-        budget,
+    budget.spend(evaluation_units(
         statement_cost(a) + statement_cost(b),
         points.len() as u64,
-    )?;
+    ))?;
     let (mut in_a_only, mut in_b_only) = (false, false);
     for x in points {
         let (va, vb) = (holds_at(a, unknown, x), holds_at(b, unknown, x));

@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Expr, RelOp, Statement};
-use super::equiv::{collect_vars, expr_size, sign_choices, NODES_PER_UNIT};
+use super::equiv::{
+    collect_vars, evaluation_units, expr_size, root_grid, sign_choices, BISECTIONS,
+};
 use super::numeric;
 use super::poly::{Atom, Normaliser, Poly};
 use super::sets::SetRelation;
@@ -286,8 +288,8 @@ impl<'a> Solved<'a> {
 /// Each evaluation of `g` visits `nodes` expression nodes, charged to the
 /// thread's shared work pool before the evaluations are made.
 fn roots(mut g: impl FnMut(f64) -> f64, nodes: u64) -> Result<Vec<f64>, MathsError> {
-    let grid: Vec<f64> = (-300..=300).map(|i| (f64::from(i) / 40.0).sinh()).collect();
-    charge_evaluation(nodes, grid.len() as u64)?;
+    let grid = root_grid();
+    super::work::charge(evaluation_units(nodes, grid.len() as u64))?;
     let on_grid: Vec<f64> = grid.iter().map(|&x| g(x)).collect();
     let mut found = Vec::new();
     for (i, window) in grid.windows(2).enumerate() {
@@ -299,8 +301,8 @@ fn roots(mut g: impl FnMut(f64) -> f64, nodes: u64) -> Result<Vec<f64>, MathsErr
         if !glo.is_finite() || !ghi.is_finite() || glo.signum() == ghi.signum() || ghi == 0.0 {
             continue;
         }
-        charge_evaluation(nodes, 80)?;
-        for _ in 0..80 {
+        super::work::charge(evaluation_units(nodes, BISECTIONS))?;
+        for _ in 0..BISECTIONS {
             let mid = 0.5 * (lo + hi);
             if g(mid).signum() == glo.signum() {
                 lo = mid;
@@ -311,12 +313,6 @@ fn roots(mut g: impl FnMut(f64) -> f64, nodes: u64) -> Result<Vec<f64>, MathsErr
         found.push(0.5 * (lo + hi));
     }
     Ok(found)
-}
-
-/// Charges the thread's shared work pool for evaluating `nodes` expression
-/// nodes `times` times.
-fn charge_evaluation(nodes: u64, times: u64) -> Result<(), MathsError> {
-    super::work::charge(nodes.saturating_mul(times).div_ceil(NODES_PER_UNIT))
 }
 
 /// Reads `x = 3` or `3 = x` as the letter and its value.
@@ -351,7 +347,7 @@ fn same_point(p: &Point, q: &Point) -> bool {
 }
 
 /// The truth of a statement at the values `values` of its letters, in
-/// floating point: an equality holds within a relative tolerance of 1e-7.
+/// floating point: an equality is true within a relative tolerance of 1e-7.
 /// `false` where a side is undefined.
 pub(super) fn holds_with(statement: &Statement, values: &BTreeMap<String, f64>) -> bool {
     match statement {
